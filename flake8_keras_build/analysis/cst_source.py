@@ -1,0 +1,163 @@
+"""libcst trees for the classes of interest, with flake8 positions for their nodes.
+
+Two costs are avoided here. Parsing: only the source lines of a class of interest
+are parsed, not the whole file. Positions: libcst's ``PositionProvider`` costs twice
+the parse itself (measured on the dev corpus), so positions are taken from the twin
+nodes of flake8's ``ast`` tree instead. Both trees list calls and statements in
+source order; the pairing is verified node by node and falls back to
+``PositionProvider`` when it does not hold.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ..model import Pos
+
+PositionMap = Dict[int, Pos]
+
+# ast and libcst names of the same statement where they differ.
+_SAME_KIND = {
+    "AsyncFunctionDef": "FunctionDef",
+    "AsyncFor": "For",
+    "AsyncWith": "With",
+    "Delete": "Del",
+}
+
+
+def parse_class(lines: Sequence[str], node: ast.ClassDef) -> Optional[cst.ClassDef]:
+    """Parse just the lines of ``node``; None when libcst cannot parse them."""
+    first = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
+    last = node.end_lineno or node.lineno
+    chunk = list(lines[first:last])
+    if not chunk:
+        return None
+    head = chunk[0]
+    indent = head[: len(head) - len(head.lstrip(" \t"))]
+    if not head.lstrip(" \t").startswith(("@", "class")):
+        return None  # e.g. ``if x: class A(Layer): ...`` on one line
+    source = "".join(chunk)
+    if not source.endswith("\n"):
+        source += "\n"
+    if indent:
+        # An indented class (inside a function or an ``if``) keeps its columns
+        # under a dummy block.
+        source = "if 1:\n" + source
+    try:
+        module = cst.parse_module(source)
+    except Exception:  # noqa: BLE001 - libcst raises several types on bad input
+        return None
+    return _first_class(module)
+
+
+def _first_class(module: cst.Module) -> Optional[cst.ClassDef]:
+    stmt: cst.CSTNode = module.body[0] if module.body else module
+    if isinstance(stmt, cst.If) and isinstance(stmt.body, cst.IndentedBlock) and stmt.body.body:
+        stmt = stmt.body.body[0]
+    return stmt if isinstance(stmt, cst.ClassDef) else None
+
+
+def _ast_key(node: ast.AST) -> Tuple[int, int, int, int]:
+    line, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
+    decorators = getattr(node, "decorator_list", None)
+    if decorators:
+        line, col = min((d.lineno, d.col_offset) for d in decorators)
+    end_line = getattr(node, "end_lineno", None) or line
+    end_col = getattr(node, "end_col_offset", None) or col
+    return (line, col, -end_line, -end_col)
+
+
+def _ast_nodes(root: ast.AST) -> List[ast.AST]:
+    found = [n for n in ast.walk(root) if isinstance(n, (ast.stmt, ast.Call))]
+    found.sort(key=_ast_key)
+    return found
+
+
+class _Collector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.nodes: List[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement, cst.Call)):
+            self.nodes.append(node)
+        return True
+
+
+def _callee_text(node: ast.AST) -> str:
+    func = getattr(node, "func", None)
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return ""
+
+
+def _cst_callee_text(node: cst.Call) -> str:
+    func = node.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    if isinstance(func, cst.Name):
+        return func.value
+    return ""
+
+
+def _pairs_match(a: ast.AST, c: cst.CSTNode) -> bool:
+    if isinstance(a, ast.Call):
+        return isinstance(c, cst.Call) and _callee_text(a) == _cst_callee_text(c)
+    name = type(a).__name__
+    return _SAME_KIND.get(name, name) == type(c).__name__
+
+
+def twin_positions(ast_root: ast.ClassDef, cst_root: cst.ClassDef) -> Optional[PositionMap]:
+    """Positions of every call and statement of ``cst_root`` from ``ast_root``."""
+    collector = _Collector()
+    cst_root.visit(collector)
+    ast_nodes = _ast_nodes(ast_root)
+    if len(ast_nodes) != len(collector.nodes):
+        return None
+    positions: PositionMap = {}
+    for a, c in zip(ast_nodes, collector.nodes):
+        if not _pairs_match(a, c):
+            return None
+        positions[id(c)] = Pos(a.lineno, a.col_offset)  # type: ignore[attr-defined]
+    return positions
+
+
+def _keyword_col(node: cst.CSTNode, name_col: int) -> int:
+    """Column of the ``def``/``class`` keyword, from its name's column."""
+    if isinstance(node, cst.ClassDef):
+        return name_col - len(node.whitespace_after_class.value) - len("class")
+    assert isinstance(node, cst.FunctionDef)
+    col = name_col - len(node.whitespace_after_def.value) - len("def")
+    if node.asynchronous is not None:
+        col -= len(node.asynchronous.whitespace_after.value) + len("async")
+    return col
+
+
+def provider_positions(ast_root: ast.ClassDef, cst_root: cst.ClassDef) -> PositionMap:
+    """The slow, always-right way: libcst's own positions, shifted to the file."""
+    wrapper = MetadataWrapper(cst.Module(body=[cst_root]), unsafe_skip_copy=True)
+    ranges = wrapper.resolve(PositionProvider)
+    name_start = ranges[cst_root.name].start
+    line_shift = ast_root.lineno - name_start.line
+    col_shift = ast_root.col_offset - _keyword_col(cst_root, name_start.column)
+    positions: PositionMap = {}
+    for node, code_range in ranges.items():
+        if not isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement, cst.Call)):
+            continue
+        start = code_range.start
+        line, col = start.line, start.column
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            # flake8 reports a definition at its keyword, not at a decorator.
+            name = ranges[node.name].start
+            line, col = name.line, _keyword_col(node, name.column)
+        positions[id(node)] = Pos(line + line_shift, col + col_shift)
+    return positions
+
+
+def class_positions(ast_root: ast.ClassDef, cst_root: cst.ClassDef) -> PositionMap:
+    return twin_positions(ast_root, cst_root) or provider_positions(ast_root, cst_root)

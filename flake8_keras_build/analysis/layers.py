@@ -1,0 +1,149 @@
+"""Which classes of a file are Keras layer, model or metric classes (``ast`` only).
+
+This is the gate: it runs on flake8's own tree, and only files where it finds a
+class of interest are parsed with libcst.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Dict, Iterator, List, Optional, Set
+
+from .. import keras_api
+from ..names import NameTable, ast_dotted, child_bodies
+from ..settings import Settings
+
+# Kinds by precedence: a class with a metric base is a metric class whatever its
+# other bases; one with a model base is a model class.
+_KIND_ORDER = ("metric", "model", "layer")
+
+
+@dataclass
+class ClassInfo:
+    """A class of the file and what its bases make it."""
+
+    node: ast.ClassDef
+    kind: Optional[str]
+    local_bases: List["ClassInfo"] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    @property
+    def is_layer(self) -> bool:
+        """Layer and model classes: every rule but KLB301's metric part applies."""
+        return self.kind in {"layer", "model"}
+
+    def ancestors(self) -> Iterator["ClassInfo"]:
+        """Same-file ancestors, nearest first, each once."""
+        seen: Set[int] = {id(self)}
+        queue = list(self.local_bases)
+        while queue:
+            info = queue.pop(0)
+            if id(info) in seen:
+                continue
+            seen.add(id(info))
+            yield info
+            queue.extend(info.local_bases)
+
+
+def iter_classes(body: List[ast.stmt]) -> Iterator[ast.ClassDef]:
+    """Every class statement, at any depth, in source order (statements only)."""
+    for stmt in body:
+        if isinstance(stmt, ast.ClassDef):
+            yield stmt
+        for child in child_bodies(stmt):
+            yield from iter_classes(child)
+
+
+def _matches_configured(resolved: str, bases: tuple[str, ...]) -> bool:
+    relative = resolved.startswith(".")
+    name = resolved.lstrip(".")
+    for base in bases:
+        if base.endswith(".*"):
+            module, candidate = base[:-2], name.rpartition(".")[0]
+        else:
+            module, candidate = base, name
+        if candidate == module:
+            return True
+        # ``from .blocks import Base``: the package is unknown, so a configured
+        # ``mypkg.blocks.Base`` matches by its trailing components.
+        if relative and candidate and module.endswith("." + candidate):
+            return True
+    return False
+
+
+class ClassIndex:
+    """Every class of a module, classified once."""
+
+    def __init__(self, tree: ast.Module, names: NameTable, settings: Settings) -> None:
+        self.names = names
+        self.settings = settings
+        self._infos: Dict[int, ClassInfo] = {}
+        self._active: Set[int] = set()
+        self.classes = [self.info(node) for node in iter_classes(tree.body)]
+
+    def info(self, node: ast.ClassDef) -> ClassInfo:
+        key = id(node)
+        if key in self._infos:
+            return self._infos[key]
+        if key in self._active:
+            # ``class A(B)`` / ``class B(A)``: a cycle is no evidence of a layer.
+            return ClassInfo(node, None)
+        self._active.add(key)
+        kinds: Set[str] = set()
+        local: List[ClassInfo] = []
+        for base in node.bases:
+            kind, base_info = self._base_kind(base)
+            if base_info is not None:
+                local.append(base_info)
+            if kind:
+                kinds.add(kind)
+        self._active.discard(key)
+        kind = next((k for k in _KIND_ORDER if k in kinds), None)
+        info = ClassInfo(node, kind, local)
+        self._infos[key] = info
+        return info
+
+    def _base_kind(self, base: ast.expr) -> tuple[Optional[str], Optional[ClassInfo]]:
+        dotted = ast_dotted(base)
+        if dotted is None:
+            return None, None
+        local = self.names.local_class(dotted)
+        if local is not None:
+            base_info = self.info(local)
+            return base_info.kind, base_info
+        return self.kind_of_name(dotted), None
+
+    def kind_of_name(self, dotted: str) -> Optional[str]:
+        """The kind of the class a dotted name in this module refers to."""
+        local = self.names.local_class(dotted)
+        if local is not None:
+            return self.info(local).kind
+        resolved = self.names.resolve(dotted)
+        if resolved is None:
+            return None
+        kind = keras_api.layer_kind(resolved)
+        if kind:
+            return kind
+        if self.settings.layer_bases and _matches_configured(resolved, self.settings.layer_bases):
+            return "layer"
+        if "." not in dotted and dotted not in self.names.bindings and self._star_keras():
+            if dotted in keras_api.STAR_LAYER_NAMES:
+                return "model" if dotted in {"Model", "Sequential"} else "layer"
+        return None
+
+    def _star_keras(self) -> bool:
+        return any(
+            any(part in keras_api.KERAS_ROOTS for part in module.split("."))
+            for module in self.names.star_modules
+        )
+
+    def is_layer_constructor(self, dotted: str) -> bool:
+        """A call of ``dotted`` constructs a layer (Keras, same-file or configured)."""
+        return self.kind_of_name(dotted) in {"layer", "model"}
+
+    def of_interest(self) -> List[ClassInfo]:
+        return [info for info in self.classes if info.kind is not None]

@@ -1,0 +1,246 @@
+"""What each method of a layer class does: the facts rules read (libcst)."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Sequence
+
+import libcst as cst
+
+from ..keras_api import is_variable_factory
+from ..model import AssignFact, CallFact, Guard, LayerClass, Method, Param, Pos
+from ..names import NameTable
+from .cst_source import PositionMap
+from .layers import ClassIndex, ClassInfo
+
+_WEIGHT_METHODS = frozenset({"add_weight", "add_variable"})
+_EMPTY_MODULE = cst.Module(body=[])
+
+
+def cst_dotted(node: cst.BaseExpression) -> Optional[str]:
+    """``a.b.c`` for a ``Name``/``Attribute`` chain, else None."""
+    parts: List[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _is_self(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "self"
+
+
+def _is_super_call(node: cst.BaseExpression) -> bool:
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and node.func.value == "super"
+    )
+
+
+def _checks_built(test: cst.BaseExpression, negated: bool) -> bool:
+    """``if not <x>.built:`` (or the ``else`` of ``if <x>.built:``)."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _checks_built(test.expression, not negated)
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return not negated and (
+            _checks_built(test.left, negated) or _checks_built(test.right, negated)
+        )
+    if isinstance(test, cst.Attribute) and test.attr.value == "built":
+        return negated
+    return False
+
+
+def code_of(node: cst.CSTNode) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    return _EMPTY_MODULE.code_for_node(node)
+
+
+def _params(node: cst.FunctionDef) -> List[Param]:
+    ps = node.params
+    params = [Param(p.name.value, "positional", p.default is not None) for p in ps.posonly_params]
+    params += [Param(p.name.value, "positional", p.default is not None) for p in ps.params]
+    if isinstance(ps.star_arg, cst.Param):
+        params.append(Param(ps.star_arg.name.value, "vararg", False))
+    params += [Param(p.name.value, "keyword", p.default is not None) for p in ps.kwonly_params]
+    if ps.star_kwarg is not None:
+        params.append(Param(ps.star_kwarg.name.value, "varkw", False))
+    return params
+
+
+def _only_raises(node: cst.FunctionDef) -> bool:
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
+    small: List[cst.CSTNode] = []
+    for stmt in body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            small.extend(stmt.body)
+        elif isinstance(stmt, cst.SimpleStatementSuite):
+            small.extend(stmt.body)
+        else:
+            return False
+    if small and isinstance(small[0], cst.Expr) and isinstance(small[0].value, cst.SimpleString):
+        small = small[1:]  # the docstring
+    return bool(small) and all(isinstance(s, cst.Raise) for s in small)
+
+
+class _FactVisitor(cst.CSTVisitor):
+    def __init__(self, positions: PositionMap, fallback: Pos, index: ClassIndex) -> None:
+        self.positions = positions
+        self.fallback = fallback
+        self.index = index
+        self.names: NameTable = index.names
+        self.calls: List[CallFact] = []
+        self.assigns: List[AssignFact] = []
+        self._guards: List[Guard] = []
+        self._targets: List[Optional[str]] = []
+
+    def _pos(self, node: cst.CSTNode) -> Pos:
+        return self.positions.get(id(node), self.fallback)
+
+    # Nested classes are analysed on their own.
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    # Guards: which branch of which condition a fact sits in.
+    def visit_If_body(self, node: cst.If) -> None:
+        self._guards.append(Guard(_checks_built(node.test, False)))
+
+    def leave_If_body(self, node: cst.If) -> None:
+        self._guards.pop()
+
+    def visit_If_orelse(self, node: cst.If) -> None:
+        self._guards.append(Guard(_checks_built(node.test, True)))
+
+    def leave_If_orelse(self, node: cst.If) -> None:
+        self._guards.pop()
+
+    def visit_IfExp_body(self, node: cst.IfExp) -> None:
+        self._guards.append(Guard(_checks_built(node.test, False)))
+
+    def leave_IfExp_body(self, node: cst.IfExp) -> None:
+        self._guards.pop()
+
+    def visit_IfExp_orelse(self, node: cst.IfExp) -> None:
+        self._guards.append(Guard(_checks_built(node.test, True)))
+
+    def leave_IfExp_orelse(self, node: cst.IfExp) -> None:
+        self._guards.pop()
+
+    # Assignments to ``self.<attr>``: recorded, and the target is remembered so
+    # that a call in the value knows where its result is stored.
+    def _self_target(self, target: cst.BaseExpression) -> Optional[str]:
+        if isinstance(target, cst.Attribute) and _is_self(target.value):
+            return target.attr.value
+        return None
+
+    def _record_assign(
+        self, stmt: cst.CSTNode, target: cst.BaseExpression, value: Optional[cst.BaseExpression],
+        augmented: bool,
+    ) -> Optional[str]:
+        attr = self._self_target(target)
+        if attr is not None:
+            text = code_of(value) if value is not None else ""
+            self.assigns.append(AssignFact(self._pos(stmt), attr, text, augmented, stmt))
+        return attr
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        attrs = [self._record_assign(node, t.target, node.value, False) for t in node.targets]
+        self._targets.append(next((a for a in attrs if a), None))
+
+    def leave_Assign(self, node: cst.Assign) -> None:
+        self._targets.pop()
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._targets.append(self._record_assign(node, node.target, node.value, False))
+
+    def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._targets.pop()
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._targets.append(self._record_assign(node, node.target, node.value, True))
+
+    def leave_AugAssign(self, node: cst.AugAssign) -> None:
+        self._targets.pop()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        receiver, attr = "", ""
+        creates: Optional[str] = None
+        positional_args = [a for a in node.args if a.keyword is None and a.star == ""]
+        if isinstance(func, cst.Attribute):
+            attr = func.attr.value
+            value = func.value
+            if _is_self(value):
+                receiver = "self"
+                creates = "weight" if attr in _WEIGHT_METHODS else None
+            elif _is_super_call(value):
+                receiver = "super"
+            elif isinstance(value, cst.Attribute) and _is_self(value.value):
+                receiver = "attr"
+            elif positional_args and _is_self(positional_args[0].value) and cst_dotted(value):
+                receiver = "base"  # ``Layer.build(self, shape)``
+            else:
+                receiver = "expr"
+        elif isinstance(func, cst.Name):
+            attr = func.value
+        if creates is None and receiver not in {"self", "super", "attr"}:
+            creates = self._constructor_kind(func)
+        stored = self._targets[-1] if self._targets else None
+        self.calls.append(
+            CallFact(
+                pos=self._pos(node),
+                func=code_of(func),
+                receiver=receiver,
+                attr=attr,
+                creates=creates,
+                positional=len(positional_args),
+                guards=tuple(self._guards),
+                stored_on_self=stored,
+                node=node,
+            )
+        )
+
+    def _constructor_kind(self, func: cst.BaseExpression) -> Optional[str]:
+        dotted = cst_dotted(func)
+        if dotted is None:
+            return None
+        resolved = self.names.resolve(dotted)
+        if resolved is not None and is_variable_factory(resolved):
+            return "variable"
+        if self.index.is_layer_constructor(dotted):
+            return "layer"
+        return None
+
+
+def build_method(
+    node: cst.FunctionDef, positions: PositionMap, fallback: Pos, index: ClassIndex
+) -> Method:
+    visitor = _FactVisitor(positions, fallback, index)
+    node.body.visit(visitor)
+    return Method(
+        name=node.name.value,
+        pos=positions.get(id(node), fallback),
+        params=_params(node),
+        calls=visitor.calls,
+        assigns=visitor.assigns,
+        only_raises=_only_raises(node),
+        node=node,
+    )
+
+
+def _class_functions(node: cst.ClassDef) -> Sequence[cst.FunctionDef]:
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else []
+    return [stmt for stmt in body if isinstance(stmt, cst.FunctionDef)]
+
+
+def build_layer_class(
+    info: ClassInfo, node: cst.ClassDef, positions: PositionMap, index: ClassIndex
+) -> LayerClass:
+    pos = positions.get(id(node), Pos(info.node.lineno, info.node.col_offset))
+    methods: Dict[str, Method] = {}
+    for func in _class_functions(node):
+        methods[func.name.value] = build_method(func, positions, pos, index)
+    return LayerClass(info=info, pos=pos, methods=methods, node=node)

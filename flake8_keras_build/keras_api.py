@@ -1,0 +1,194 @@
+"""Facts about the Keras API, as data: which dotted names are layers, variables, metrics.
+
+Every predicate here takes a *resolved* dotted name (``tensorflow.keras.layers.Dense``),
+never source text; resolution through imports and aliases is done by ``names``.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+# A name component that starts a Keras API path. ``tensorflow.keras``,
+# ``tensorflow.python.keras`` and re-exports such as ``mypkg.compat.keras`` all
+# contain one.
+KERAS_ROOTS = frozenset({"keras", "tf_keras", "keras_core"})
+
+# Ecosystem packages count only through their public ``layers``/``models`` paths:
+# their ``src`` trees are ordinary project code.
+ECOSYSTEM_PACKAGES = frozenset({"keras_hub", "keras_nlp", "keras_cv"})
+
+# Under ``<root>.layers`` these are not layer classes: ``Input`` is a function
+# returning a tensor, ``InputSpec`` a shape specification.
+NOT_LAYERS = frozenset({"Input", "InputSpec"})
+
+# Modules of the Keras 2 ``engine`` package that define layer or model classes.
+ENGINE_LAYER_MODULES = frozenset(
+    {
+        "base_layer",
+        "base_layer_v1",
+        "training",
+        "training_v1",
+        "sequential",
+        "functional",
+        "input_layer",
+        "base_preprocessing_layer",
+    }
+)
+
+# Public names a ``from keras.layers import *`` brings in that are commonly used as
+# bases. Only consulted for bare names under a star import from a Keras module.
+STAR_LAYER_NAMES = frozenset(
+    {
+        "Layer",
+        "Model",
+        "Sequential",
+        "Dense",
+        "EinsumDense",
+        "Embedding",
+        "Conv1D",
+        "Conv2D",
+        "Conv3D",
+        "Conv1DTranspose",
+        "Conv2DTranspose",
+        "Conv3DTranspose",
+        "DepthwiseConv2D",
+        "SeparableConv2D",
+        "LSTM",
+        "GRU",
+        "SimpleRNN",
+        "RNN",
+        "LSTMCell",
+        "GRUCell",
+        "SimpleRNNCell",
+        "AbstractRNNCell",
+        "Bidirectional",
+        "Wrapper",
+        "TimeDistributed",
+        "BatchNormalization",
+        "LayerNormalization",
+        "GroupNormalization",
+        "MultiHeadAttention",
+        "Attention",
+        "Dropout",
+        "Lambda",
+        "Activation",
+        "Flatten",
+        "Reshape",
+    }
+)
+
+_METRIC_MODULES = frozenset({"metrics"})
+
+
+def _is_camel(name: str) -> bool:
+    return bool(name) and name[0].isupper()
+
+
+def _is_module_part(name: str) -> bool:
+    return bool(name) and not name[0].isupper()
+
+
+def _root_suffixes(dotted: str) -> list[list[str]]:
+    """The components after each Keras root in ``dotted`` (one list per root)."""
+    parts = dotted.split(".")
+    return [parts[i + 1 :] for i, part in enumerate(parts) if part in KERAS_ROOTS]
+
+
+def _is_layer_rest(rest: list[str]) -> bool:
+    if not rest:
+        return False
+    last = rest[-1]
+    if len(rest) == 1:
+        return last in {"Layer", "Model", "Sequential"}
+    head = rest[0]
+    middle = rest[1:-1]
+    if not _is_camel(last) or not all(_is_module_part(p) for p in middle):
+        return False
+    if head == "layers":
+        return last not in NOT_LAYERS
+    if head == "models":
+        return last in {"Model", "Sequential", "Functional"} or bool(middle)
+    if head == "engine":
+        return bool(middle) and middle[0] in ENGINE_LAYER_MODULES
+    if head == "src" and len(rest) >= 3:
+        return _is_layer_rest(rest[1:]) and rest[1] in {"layers", "models", "engine"}
+    return False
+
+
+def is_keras_layer_path(dotted: str) -> bool:
+    """True for a resolved dotted name that is a Keras layer or model class."""
+    if any(_is_layer_rest(rest) for rest in _root_suffixes(dotted)):
+        return True
+    parts = dotted.split(".")
+    return (
+        len(parts) >= 3
+        and parts[0] in ECOSYSTEM_PACKAGES
+        and parts[1] in {"layers", "models"}
+        and _is_camel(parts[-1])
+        and all(_is_module_part(p) for p in parts[2:-1])
+    )
+
+
+def is_keras_model_path(dotted: str) -> bool:
+    """True for a layer path that names a model class (``Model``, ``Sequential``...)."""
+    return is_keras_layer_path(dotted) and dotted.rsplit(".", 1)[-1] in {
+        "Model",
+        "Sequential",
+        "Functional",
+    }
+
+
+def is_keras_metric_path(dotted: str) -> bool:
+    """True for ``<root>.metrics.<CamelCase>`` and ``<root>.src.metrics...<CamelCase>``."""
+    for rest in _root_suffixes(dotted):
+        if rest and rest[0] == "src":
+            rest = rest[1:]
+        if (
+            len(rest) >= 2
+            and rest[0] in _METRIC_MODULES
+            and _is_camel(rest[-1])
+            and all(_is_module_part(p) for p in rest[1:-1])
+        ):
+            return True
+    return False
+
+
+# Variable constructors. Keras paths are matched after the root, TensorFlow ones
+# as whole names.
+_KERAS_VARIABLE_RESTS = frozenset(
+    {
+        "Variable",
+        "backend.Variable",
+        "backend.variable",
+        "src.backend.Variable",
+        "src.backend.variable",
+        "src.backend.common.variables.Variable",
+    }
+)
+_TF_VARIABLES = frozenset(
+    {
+        "tensorflow.Variable",
+        "tensorflow.compat.v1.Variable",
+        "tensorflow.compat.v2.Variable",
+        "tensorflow.compat.v1.get_variable",
+        "tensorflow.get_variable",
+    }
+)
+
+
+def is_variable_factory(dotted: str) -> bool:
+    """True for a call that creates a variable outside ``add_weight``."""
+    if dotted in _TF_VARIABLES:
+        return True
+    return any(".".join(rest) in _KERAS_VARIABLE_RESTS for rest in _root_suffixes(dotted))
+
+
+def layer_kind(dotted: str) -> Optional[str]:
+    """``"model"``, ``"layer"``, ``"metric"`` or None for a resolved base name."""
+    if is_keras_metric_path(dotted):
+        return "metric"
+    if is_keras_model_path(dotted):
+        return "model"
+    if is_keras_layer_path(dotted):
+        return "layer"
+    return None

@@ -1,0 +1,151 @@
+"""Plain data the rules read: layer classes, their methods, and the facts inside them.
+
+The analysis fills these from libcst; rules never look at a syntax tree. Each fact
+keeps its libcst node only so that fixes can rewrite exactly that node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+from .analysis.layers import ClassInfo
+
+
+@dataclass(frozen=True)
+class Pos:
+    """A flake8 position: 1-based line, 0-based column."""
+
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One report: where, which rule, and the one-line message (without the code)."""
+
+    line: int
+    col: int
+    code: str
+    message: str
+
+    def flake8_text(self) -> str:
+        return f"{self.code} {self.message}"
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # "positional", "vararg", "keyword", "varkw"
+    has_default: bool
+
+
+@dataclass(frozen=True)
+class Guard:
+    """An enclosing condition. ``checks_built``: the branch runs only while a
+    ``<expr>.built`` test says the layer is not built yet."""
+
+    checks_built: bool
+
+
+@dataclass
+class CallFact:
+    """A call inside a method, classified once by the analysis."""
+
+    pos: Pos
+    func: str  # the callee as written, e.g. "self.add_weight", "super().build"
+    receiver: str  # "self", "super", "base", "attr", "expr" or "" for a plain function
+    attr: str  # the method or function name (last component)
+    creates: Optional[str]  # "weight" (add_weight), "variable", "layer" or None
+    positional: int  # positional arguments, a forwarded ``*args`` not counted
+    guards: Tuple[Guard, ...]
+    stored_on_self: Optional[str]  # "w" for ``self.w = <this call>``
+    node: Any = field(repr=False, compare=False)
+
+    @property
+    def guarded_by_built(self) -> bool:
+        return any(guard.checks_built for guard in self.guards)
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.guards)
+
+
+@dataclass
+class AssignFact:
+    """``self.<attr> = <value>`` (also augmented and annotated assignments)."""
+
+    pos: Pos
+    attr: str
+    value_text: str  # the value as source code, e.g. "True"
+    augmented: bool
+    node: Any = field(repr=False, compare=False)
+
+
+@dataclass
+class Method:
+    name: str
+    pos: Pos
+    params: List[Param]
+    calls: List[CallFact]
+    assigns: List[AssignFact]
+    only_raises: bool  # the body only raises (an abstract method)
+    node: Any = field(repr=False, compare=False)
+
+    def shape_params(self) -> List[Param]:
+        """Parameters after ``self`` that Keras fills (not ``*args``/``**kwargs``)."""
+        return [p for p in self.params[1:] if p.kind in {"positional", "keyword"}]
+
+    def calls_super(self, attr: str) -> bool:
+        """Calls ``super().<attr>(...)`` or ``<Base>.<attr>(self, ...)``."""
+        return any(c.receiver in {"super", "base"} and c.attr == attr for c in self.calls)
+
+    def self_calls(self) -> Iterator[str]:
+        for call in self.calls:
+            if call.receiver == "self":
+                yield call.attr
+
+
+@dataclass
+class LayerClass:
+    """A layer, model or metric class with its own methods (last definition wins)."""
+
+    info: ClassInfo
+    pos: Pos
+    methods: Dict[str, Method]
+    node: Any = field(repr=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    @property
+    def kind(self) -> Optional[str]:
+        return self.info.kind
+
+    def reachable(self, roots: Tuple[str, ...], skip: Tuple[str, ...]) -> Dict[str, List[str]]:
+        """Methods reachable from ``roots`` through ``self.<method>(...)`` calls,
+        each with the path of method names that leads to it (root first)."""
+        paths: Dict[str, List[str]] = {}
+        queue: List[str] = []
+        for root in roots:
+            if root in self.methods and root not in paths:
+                paths[root] = [root]
+                queue.append(root)
+        while queue:
+            name = queue.pop(0)
+            for callee in self.methods[name].self_calls():
+                if callee in paths or callee in skip or callee not in self.methods:
+                    continue
+                paths[callee] = paths[name] + [callee]
+                queue.append(callee)
+        return paths
+
+
+def describe_path(path: List[str]) -> str:
+    """``in _project(), called from call()`` for a helper, ``in call()`` for a root."""
+    where = f"in {path[-1]}()"
+    if len(path) == 1:
+        return where
+    via = "".join(f" via {name}()" for name in path[1:-1])
+    return f"{where}, called from {path[0]}(){via}"

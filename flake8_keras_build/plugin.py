@@ -1,0 +1,80 @@
+"""The flake8 adapter: options in, ``(line, col, message, type)`` tuples out.
+
+flake8 hands us its ``ast`` tree and the lines it read (the file, or an editor
+buffer on stdin); the plugin never opens ``filename`` itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import logging
+from typing import Any, ClassVar, Iterator, List, Sequence, Tuple
+
+from . import __version__
+from .settings import KERAS_VERSIONS, Settings, SettingsError, parse_keras_version, parse_layer_bases
+
+LOG = logging.getLogger(__name__)
+
+# Opt-in rules: reported only when selected explicitly (``--extend-select KLB107``).
+OPT_IN_CODES: Tuple[str, ...] = ()
+
+
+class Plugin:
+    name = "flake8-keras-build"
+    version = __version__
+
+    settings: ClassVar[Settings] = Settings()
+
+    def __init__(self, tree: ast.Module, lines: Sequence[str], filename: str = "") -> None:
+        self._tree = tree
+        self._lines = lines
+        self._filename = filename
+
+    @classmethod
+    def add_options(cls, manager: Any) -> None:
+        manager.add_option(
+            "--keras-version",
+            default="auto",
+            choices=list(KERAS_VERSIONS),
+            parse_from_config=True,
+            help="Keras version the code targets: 2, 3 or auto (report what breaks "
+            "in either). (Default: %(default)s)",
+        )
+        manager.add_option(
+            "--keras-layer-bases",
+            default="",
+            parse_from_config=True,
+            help="Comma-separated fully qualified names of your own layer base "
+            "classes defined in other modules; `pkg.module.*` matches every class "
+            "of that module.",
+        )
+        if OPT_IN_CODES:
+            manager.extend_default_ignore(list(OPT_IN_CODES))
+
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        # Values from config files reach us as raw strings that argparse never
+        # checked (flake8 sets them on the namespace directly), so validate here.
+        try:
+            cls.settings = Settings(
+                keras_version=parse_keras_version(options.keras_version),
+                layer_bases=parse_layer_bases(options.keras_layer_bases),
+            )
+        except SettingsError as error:
+            from flake8.exceptions import ExecutionFailed
+
+            raise ExecutionFailed(f"flake8-keras-build: {error}") from None
+
+    def run(self) -> Iterator[Tuple[int, int, str, type]]:
+        findings: List[Any]
+        try:
+            from .engine import lint
+
+            source = "".join(self._lines)
+            findings = lint(source, self.settings, tree=self._tree, lines=self._lines)
+        except Exception:  # noqa: BLE001 - an escaping exception aborts all of flake8
+            LOG.exception("flake8-keras-build failed on %s; no KLB findings for it", self._filename)
+            return
+        for finding in findings:
+            yield finding.line, finding.col, finding.flake8_text(), type(self)

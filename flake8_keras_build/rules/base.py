@@ -1,0 +1,102 @@
+"""What a rule is: a code, its documentation, its examples and a ``check``.
+
+The examples are the rule's tests and its documentation at once. A line of an
+``Invalid`` example that must be reported ends with the marker ``# error``, which
+the docs do not show.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass, field
+from typing import ClassVar, Dict, Iterator, List, Tuple
+
+from ..model import Finding, LayerClass, Pos, describe_path
+from ..settings import Settings
+
+ERROR_MARKER = "# error"
+_MARKER_RE = re.compile(r"\s*# error\s*$")
+
+# "In call": these entry points, and what is never counted as reached from them.
+CALL_ROOTS = ("call", "__call__")
+NOT_IN_CALL = ("build", "__init__", "build_from_config")
+
+
+@dataclass(frozen=True)
+class Example:
+    code: str
+    note: str = ""
+    settings: Settings = field(default_factory=Settings)
+
+    @property
+    def source(self) -> str:
+        """The example as a file, markers included."""
+        return textwrap.dedent(self.code).lstrip("\n")
+
+    @property
+    def shown(self) -> str:
+        """The example as the docs show it."""
+        return "".join(
+            _MARKER_RE.sub("", line) + "\n" for line in self.source.splitlines()
+        )
+
+    def expected_lines(self) -> List[int]:
+        return [
+            number
+            for number, line in enumerate(self.source.splitlines(), start=1)
+            if _MARKER_RE.search(line)
+        ]
+
+
+@dataclass(frozen=True)
+class Invalid(Example):
+    """Code the rule reports, on the lines marked ``# error``."""
+
+
+@dataclass(frozen=True)
+class Valid(Example):
+    """Code the rule must not report (its traps), with a note saying why."""
+
+
+class Rule:
+    """One check. Subclasses set the class attributes and implement ``check``."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]  # a slug for the docs, e.g. "dunder-call-override"
+    title: ClassVar[str]  # what it flags, in a few words
+    what: ClassVar[str]  # "What it does", Markdown
+    why: ClassVar[str]  # "Why is this bad?", with the real Keras behaviour
+    use_instead: ClassVar[str]
+    not_flagged: ClassVar[str] = ""  # extra Markdown for the "Not flagged" section
+    versions: ClassVar[str] = "Keras 2 and Keras 3"
+    options: ClassVar[str] = ""
+    default_on: ClassVar[bool] = True
+    kinds: ClassVar[Tuple[str, ...]] = ("layer", "model")
+    invalid: ClassVar[Tuple[Invalid, ...]]
+    valid: ClassVar[Tuple[Valid, ...]]
+
+    def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def report(self, pos: Pos, message: str) -> Finding:
+        return Finding(pos.line, pos.col, self.code, message)
+
+
+def call_paths(layer: LayerClass) -> Dict[str, List[str]]:
+    """Methods that run "in call", each with the path that reaches it."""
+    return layer.reachable(CALL_ROOTS, NOT_IN_CALL)
+
+
+def where(path: List[str]) -> str:
+    return describe_path(path)
+
+
+def by_version(settings: Settings, keras3: str, keras2: str) -> str:
+    """The consequence in the Keras version(s) the user targets."""
+    parts = []
+    if settings.targets_keras3() and keras3:
+        parts.append(keras3)
+    if settings.targets_keras2() and keras2:
+        parts.append(keras2)
+    return "; ".join(parts)

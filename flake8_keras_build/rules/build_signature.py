@@ -1,0 +1,156 @@
+"""KLB106: a ``build()`` signature Keras cannot call."""
+
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+from ..model import Finding, LayerClass, Method
+from ..settings import Settings
+from .base import Invalid, Rule, Valid
+
+
+def _call_args(layer: LayerClass) -> Optional[set[str]]:
+    """Names ``call`` takes after ``self``; None when any name may come."""
+    call = layer.methods.get("call")
+    if call is None or any(p.kind in {"vararg", "varkw"} for p in call.params):
+        return None
+    return {p.name for p in call.params[1:]}
+
+
+class BuildSignature(Rule):
+    code = "KLB106"
+    name = "build-signature"
+    title = "`build()` signature Keras cannot call"
+    what = (
+        "Flags `def build(self)` (no parameter for the input shape), and a `build` "
+        "with several shape parameters where one is not named `<call argument>_shape`."
+    )
+    why = (
+        "Keras 2 (tf-keras) always calls `build(input_shape)` with one positional "
+        "argument, so `def build(self)` raises `TypeError: build() takes 1 positional "
+        "argument but 2 were given` on the first call (Keras 3 accepts it). Keras 3 "
+        "maps call arguments onto `build` parameters by name when `build` has "
+        "several: each must be `<call-arg>_shape`, else `ValueError: For a build() "
+        "method with more than one argument, all arguments should have a _shape "
+        "suffix and match an argument from call().`"
+    )
+    versions = "Keras 2 (no parameter), Keras 3 (several parameters)"
+    options = "`--keras-version=3` silences the no-parameter form, `--keras-version=2` the naming form."
+    use_instead = """
+        import keras
+
+
+        class Pair(keras.layers.Layer):
+            def build(self, a_shape, b_shape):
+                self.w = self.add_weight(shape=(a_shape[-1],))
+
+            def call(self, a, b):
+                return a * self.w + b
+    """
+    not_flagged = "`build(self, input_shape)` under any single parameter name, a defaulted `input_shape=None`, `build(self, *args)`."
+    invalid = (
+        Invalid(
+            """
+            import tensorflow as tf
+
+
+            class Bias(tf.keras.layers.Layer):
+                def build(self):  # error
+                    self.b = self.add_weight(name="b", shape=(4,))
+                    super().build(None)
+            """
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Pair(keras.layers.Layer):
+                def build(self, s1, s2):  # error
+                    self.w = self.add_weight(shape=(s1[-1],))
+
+                def call(self, a, b):
+                    return a * self.w + b
+            """,
+            note="several parameters not named <arg>_shape",
+        ),
+    )
+    valid = (
+        Valid(
+            """
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def build(self, shape):
+                    self.w = self.add_weight(shape=(shape[-1],))
+            """,
+            note="a single parameter may have any name",
+        ),
+        Valid(
+            """
+            import keras
+
+
+            class Pair(keras.layers.Layer):
+                def build(self, a_shape, b_shape):
+                    self.w = self.add_weight(shape=(a_shape[-1],))
+
+                def call(self, a, b):
+                    return a * self.w + b
+            """,
+            note="several parameters, each <call-arg>_shape",
+        ),
+        Valid(
+            """
+            import keras
+
+
+            class Bias(keras.layers.Layer):
+                def build(self):
+                    self.b = self.add_weight(shape=(4,))
+            """,
+            note="no parameter with --keras-version=3, which accepts it",
+            settings=Settings(keras_version="3"),
+        ),
+        Valid(
+            """
+            class Builder:
+                def build(self):
+                    return 1
+            """,
+            note="not a layer",
+        ),
+    )
+
+    def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
+        build = layer.methods.get("build")
+        if build is None or not build.params:
+            return
+        shape_params = build.shape_params()
+        positional = [p for p in shape_params if p.kind == "positional"]
+        takes_varargs = any(p.kind == "vararg" for p in build.params)
+        if not positional and not takes_varargs:
+            if settings.targets_keras2():
+                yield self.report(
+                    build.pos,
+                    "build() takes no input shape: Keras 2 calls build(input_shape) "
+                    "and raises TypeError",
+                )
+            return
+        if len(shape_params) < 2 or not settings.targets_keras3():
+            return
+        yield from self._check_names(layer, build)
+
+    def _check_names(self, layer: LayerClass, build: Method) -> Iterator[Finding]:
+        call_args = _call_args(layer)
+        for param in build.shape_params():
+            stem = param.name[: -len("_shape")] if param.name.endswith("_shape") else None
+            if stem is not None and (call_args is None or stem in call_args):
+                continue
+            yield self.report(
+                build.pos,
+                f"build() parameter '{param.name}' is not named <call argument>_shape: "
+                "Keras 3 raises ValueError when it builds the layer",
+            )
+            return

@@ -1,0 +1,163 @@
+"""KLB105: a ``build()`` that never marks the layer built."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model import LayerClass, Finding, Method
+from ..settings import Settings
+from .base import Invalid, Rule, Valid
+
+# Methods a helper of build() may not be reached through.
+_NOT_IN_BUILD = ("__init__", "call", "__call__", "build_from_config")
+
+
+def _creates_state(method: Method) -> bool:
+    for call in method.calls:
+        if call.creates in {"weight", "variable"}:
+            return True
+        if call.creates == "layer" and call.stored_on_self:
+            return True
+        if call.attr == "build" and call.receiver in {"attr", "expr"}:
+            return True
+    return False
+
+
+def _marks_built(method: Method) -> bool:
+    if method.calls_super("build"):
+        return True
+    return any(a.attr == "built" and a.value_text != "False" for a in method.assigns)
+
+
+class BuildNeverMarksBuilt(Rule):
+    code = "KLB105"
+    name = "build-never-marks-built"
+    title = "`build()` never marks the layer built"
+    what = (
+        "Flags a `build` override that creates state (a weight, a variable, a layer "
+        "assigned to `self`, or a `<child>.build(...)` call, directly or through a "
+        "helper of the same class) but never calls `super().build(...)` / "
+        "`<Base>.build(self, ...)` nor sets `self.built = True`."
+    )
+    why = (
+        "Harmless in Keras 3, where a per-instance wrapper marks every `build()` "
+        "call built. In Keras 2 (tf-keras) only the `__call__` path marks the layer "
+        "built: after a manual `build()` (including a parent's "
+        "`self.child.build(...)`, or `load_model` of a subclassed model) `built` "
+        "stays False, so the first call builds again and silently replaces the "
+        "loaded or `set_weights` values with fresh random ones; `count_params()` "
+        "raises `ValueError: You tried to call count_params on layer ..., but the "
+        "layer isn't built.`"
+    )
+    versions = "Keras 2 only"
+    options = "Off with `--keras-version=3`."
+    use_instead = """
+        import tensorflow as tf
+
+
+        class Scale(tf.keras.layers.Layer):
+            def build(self, input_shape):
+                self.w = self.add_weight(name="w", shape=(input_shape[-1],))
+                super().build(input_shape)
+
+            def call(self, inputs):
+                return inputs * self.w
+    """
+    not_flagged = "A `build` that creates no state (only validation, `pass`), an abstract `build` that only raises `NotImplementedError`, and any `build` with `--keras-version=3`."
+    invalid = (
+        Invalid(
+            """
+            import tensorflow as tf
+
+
+            class Scale(tf.keras.layers.Layer):
+                def build(self, input_shape):  # error
+                    self.w = self.add_weight(name="w", shape=(input_shape[-1],))
+
+                def call(self, inputs):
+                    return inputs * self.w
+            """
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Parent(keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.child = keras.layers.Dense(3)
+
+                def build(self, input_shape):  # error
+                    self._build_children(input_shape)
+
+                def _build_children(self, input_shape):
+                    self.child.build(input_shape)
+            """,
+            note="state created through a helper",
+        ),
+    )
+    valid = (
+        Valid(
+            """
+            import tensorflow as tf
+
+
+            class Scale(tf.keras.layers.Layer):
+                def build(self, input_shape):
+                    self.w = self.add_weight(name="w", shape=(input_shape[-1],))
+                    self.built = True
+            """,
+            note="sets self.built",
+        ),
+        Valid(
+            """
+            import keras
+
+
+            class Checked(keras.layers.Layer):
+                def build(self, input_shape):
+                    if input_shape[-1] != 4:
+                        raise ValueError("expected 4 features")
+            """,
+            note="creates no state",
+        ),
+        Valid(
+            """
+            import keras
+
+
+            class Abstract(keras.layers.Layer):
+                def build(self, input_shape):
+                    raise NotImplementedError
+            """,
+            note="abstract build",
+        ),
+        Valid(
+            """
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def build(self, input_shape):
+                    self.w = self.add_weight(shape=(input_shape[-1],))
+            """,
+            note="--keras-version=3: harmless there",
+            settings=Settings(keras_version="3"),
+        ),
+    )
+
+    def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
+        build = layer.methods.get("build")
+        if build is None or not settings.targets_keras2() or build.only_raises:
+            return
+        reached = [layer.methods[name] for name in layer.reachable(("build",), _NOT_IN_BUILD)]
+        if any(_marks_built(m) for m in reached) or not any(_creates_state(m) for m in reached):
+            return
+        params = build.shape_params()
+        param = params[0].name if params else "input_shape"
+        yield self.report(
+            build.pos,
+            f"build() never calls super().build({param}): on Keras 2 a manual build() "
+            "leaves the layer unbuilt and the next call replaces its weights",
+        )

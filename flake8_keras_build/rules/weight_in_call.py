@@ -1,0 +1,163 @@
+"""KLB102: a weight or variable created in ``call``."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model import Finding, LayerClass
+from ..settings import Settings
+from .base import Invalid, Rule, Valid, by_version, call_paths, where
+
+_LOCKED = "Keras 3 raises 'You cannot add new elements of state' on the first call"
+
+
+class WeightInCall(Rule):
+    code = "KLB102"
+    name = "weight-in-call"
+    title = "weight created in `call()`"
+    what = (
+        "Flags, in `call` (or a `__call__` override, or a method of the same class "
+        "that they call through `self.<method>(...)`), calls that create state: "
+        "`self.add_weight(...)`, `self.add_variable(...)`, `tf.Variable(...)`, "
+        "`keras.Variable(...)`, `keras.backend.variable(...)`, "
+        "`tf.compat.v1.get_variable(...)`, whether the result is stored on `self`, "
+        "kept in a local or created lazily under a guard."
+    )
+    why = (
+        "Keras 3 builds and locks a layer before `call` first runs, even a layer "
+        "without `build()`, so any new state raises on the first call: `ValueError: "
+        "You cannot add new elements of state (variables or sub-layers) to a layer "
+        "that is already built. All state must be created in the `__init__()` method "
+        "or in the `build()` method.` Keras 2 (tf-keras) silently re-creates and "
+        "re-initialises the weight on every eager call (outputs differ call to call, "
+        "a weight kept in a local accumulates duplicates) and fails under `fit` with "
+        "`ValueError: tf.function only supports singleton tf.Variables created on "
+        "the first call.` The guarded lazy form (`if self.w is None: self.w = ...`) "
+        "works in Keras 2 and fails in Keras 3; the message says which."
+    )
+    versions = "Keras 3 (every form), Keras 2 (unguarded forms)"
+    options = "With `--keras-version=2` the guarded lazy form is not reported (it works in Keras 2)."
+    use_instead = """
+        import keras
+
+
+        class Scale(keras.layers.Layer):
+            def build(self, input_shape):
+                self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+            def call(self, inputs):
+                return inputs * self.w
+    """
+    not_flagged = "Updating existing state (`self.total.assign_add(...)`), state created in `__init__` or `build`, tensors from `ops.*`/`tf.*`."
+    invalid = (
+        Invalid(
+            """
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def call(self, inputs):
+                    self.w = self.add_weight(shape=(inputs.shape[-1],))  # error
+                    return inputs * self.w
+            """
+        ),
+        Invalid(
+            """
+            import tensorflow as tf
+
+
+            class Lazy(tf.keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.w = None
+
+                def call(self, inputs):
+                    if self.w is None:
+                        self.w = tf.Variable(tf.ones([inputs.shape[-1]]))  # error
+                    return inputs * self.w
+            """,
+            note="the guarded lazy form: works in Keras 2 only",
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Projected(keras.layers.Layer):
+                def call(self, inputs):
+                    return self._project(inputs)
+
+                def _project(self, inputs):
+                    kernel = self.add_weight(shape=(inputs.shape[-1], 4))  # error
+                    return keras.ops.matmul(inputs, kernel)
+            """,
+            note="in a helper called from call()",
+        ),
+    )
+    valid = (
+        Valid(
+            """
+            import keras
+
+
+            class Total(keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.total = self.add_weight(shape=(), initializer="zeros", trainable=False)
+
+                def call(self, inputs):
+                    self.total.assign_add(keras.ops.sum(inputs))
+                    return inputs
+            """,
+            note="state created in __init__ with a static shape, updated with assign_add in call",
+        ),
+        Valid(
+            """
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def build(self, input_shape):
+                    self.w = self.add_weight(shape=(input_shape[-1],))
+
+                def call(self, inputs):
+                    return inputs * keras.ops.ones_like(inputs) * self.w
+            """,
+            note="state created in build, tensors from ops in call",
+        ),
+        Valid(
+            """
+            import tensorflow as tf
+
+
+            class Lazy(tf.keras.layers.Layer):
+                def call(self, inputs):
+                    if not hasattr(self, "w"):
+                        self.w = tf.Variable(tf.ones([inputs.shape[-1]]))
+                    return inputs * self.w
+            """,
+            note="the guarded lazy form with --keras-version=2, where it works",
+            settings=Settings(keras_version="2"),
+        ),
+    )
+
+    def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
+        for name, path in call_paths(layer).items():
+            for call in layer.methods[name].calls:
+                if call.creates not in {"weight", "variable"}:
+                    continue
+                if call.conditional:
+                    if not settings.targets_keras3():
+                        continue
+                    harm = f"the guarded lazy form works in Keras 2, but {_LOCKED}"
+                else:
+                    harm = by_version(
+                        settings,
+                        _LOCKED,
+                        "Keras 2 re-creates it on every call and fails under fit",
+                    )
+                yield self.report(
+                    call.pos,
+                    f"{call.func}() creates a weight {where(path)}: {harm}; "
+                    "create it in build()",
+                )
