@@ -17,7 +17,7 @@ KERAS_ROOTS = frozenset({"keras", "tf_keras", "keras_core"})
 # their ``src`` trees are ordinary project code.
 ECOSYSTEM_PACKAGES = frozenset({"keras_hub", "keras_nlp", "keras_cv"})
 
-# Under ``<root>.layers`` these are not layer classes: ``Input`` is a function
+# Wherever they live, these are not layer classes: ``Input`` is a function
 # returning a tensor, ``InputSpec`` a shape specification.
 NOT_LAYERS = frozenset({"Input", "InputSpec"})
 
@@ -95,7 +95,7 @@ def _root_suffixes(dotted: str) -> list[list[str]]:
 
 
 def _is_layer_rest(rest: list[str]) -> bool:
-    if not rest:
+    if not rest or rest[-1] in NOT_LAYERS:
         return False
     last = rest[-1]
     if len(rest) == 1:
@@ -105,7 +105,7 @@ def _is_layer_rest(rest: list[str]) -> bool:
     if not _is_camel(last) or not all(_is_module_part(p) for p in middle):
         return False
     if head == "layers":
-        return last not in NOT_LAYERS
+        return True
     if head == "models":
         return last in {"Model", "Sequential", "Functional"} or bool(middle)
     if head == "engine":

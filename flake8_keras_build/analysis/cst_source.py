@@ -72,7 +72,7 @@ def _ast_key(node: ast.AST) -> Tuple[int, int, int, int]:
 
 
 def _ast_nodes(root: ast.AST) -> List[ast.AST]:
-    found = [n for n in ast.walk(root) if isinstance(n, (ast.stmt, ast.Call))]
+    found: List[ast.AST] = [n for n in ast.walk(root) if isinstance(n, (ast.stmt, ast.Call))]
     found.sort(key=_ast_key)
     return found
 

@@ -25,7 +25,7 @@ class ClassInfo:
 
     node: ast.ClassDef
     kind: Optional[str]
-    local_bases: List["ClassInfo"] = field(default_factory=list)
+    local_bases: List[ClassInfo] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -36,7 +36,7 @@ class ClassInfo:
         """Layer and model classes: every rule but KLB301's metric part applies."""
         return self.kind in {"layer", "model"}
 
-    def ancestors(self) -> Iterator["ClassInfo"]:
+    def ancestors(self) -> Iterator[ClassInfo]:
         """Same-file ancestors, nearest first, each once."""
         seen: Set[int] = {id(self)}
         queue = list(self.local_bases)

@@ -14,6 +14,7 @@ from .layers import ClassIndex, ClassInfo
 
 _WEIGHT_METHODS = frozenset({"add_weight", "add_variable"})
 _EMPTY_MODULE = cst.Module(body=[])
+_CONTAINER_METHODS = frozenset({"append", "extend", "insert", "add", "update", "setdefault"})
 
 
 def cst_dotted(node: cst.BaseExpression) -> Optional[str]:
@@ -132,6 +133,10 @@ class _FactVisitor(cst.CSTVisitor):
     # Assignments to ``self.<attr>``: recorded, and the target is remembered so
     # that a call in the value knows where its result is stored.
     def _self_target(self, target: cst.BaseExpression) -> Optional[str]:
+        if isinstance(target, cst.Subscript):
+            # ``self.blocks[name] = Dense(...)`` stores on ``self.blocks``.
+            container = self._self_target(target.value)
+            return f"{container}[]" if container else None
         if isinstance(target, cst.Attribute) and _is_self(target.value):
             return target.attr.value
         return None
@@ -141,7 +146,7 @@ class _FactVisitor(cst.CSTVisitor):
         augmented: bool,
     ) -> Optional[str]:
         attr = self._self_target(target)
-        if attr is not None:
+        if attr is not None and not attr.endswith("[]"):
             text = code_of(value) if value is not None else ""
             self.assigns.append(AssignFact(self._pos(stmt), attr, text, augmented, stmt))
         return attr
@@ -189,6 +194,7 @@ class _FactVisitor(cst.CSTVisitor):
         if creates is None and receiver not in {"self", "super", "attr"}:
             creates = self._constructor_kind(func)
         stored = self._targets[-1] if self._targets else None
+        self._targets.append(self._container_target(func) or stored)
         self.calls.append(
             CallFact(
                 pos=self._pos(node),
@@ -202,6 +208,15 @@ class _FactVisitor(cst.CSTVisitor):
                 node=node,
             )
         )
+
+    def leave_Call(self, node: cst.Call) -> None:
+        self._targets.pop()
+
+    def _container_target(self, func: cst.BaseExpression) -> Optional[str]:
+        """``self.blocks`` for ``self.blocks.append(<value>)``: the arguments are stored."""
+        if isinstance(func, cst.Attribute) and func.attr.value in _CONTAINER_METHODS:
+            return self._self_target(func.value)
+        return None
 
     def _constructor_kind(self, func: cst.BaseExpression) -> Optional[str]:
         dotted = cst_dotted(func)

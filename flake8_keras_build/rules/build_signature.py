@@ -43,6 +43,7 @@ class BuildSignature(Rule):
         class Pair(keras.layers.Layer):
             def build(self, a_shape, b_shape):
                 self.w = self.add_weight(shape=(a_shape[-1],))
+                self.built = True
 
             def call(self, a, b):
                 return a * self.w + b

@@ -36,6 +36,7 @@ class DunderCallOverride(Rule):
         class Scale(keras.layers.Layer):
             def build(self, input_shape):
                 self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+                super().build(input_shape)
 
             def call(self, inputs):
                 return inputs * self.w

@@ -35,6 +35,7 @@ class ManualBuildInCall(Rule):
         class Scale(keras.layers.Layer):
             def build(self, input_shape):
                 self.w = self.add_weight(shape=(input_shape[-1],))
+                super().build(input_shape)
 
             def call(self, inputs):
                 return inputs * self.w

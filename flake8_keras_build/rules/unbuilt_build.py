@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import LayerClass, Finding, Method
+from ..model import Finding, LayerClass, Method
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
 

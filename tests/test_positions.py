@@ -1,0 +1,78 @@
+"""Positions come from the ast twins of libcst nodes; libcst's own PositionProvider is
+the slow fallback. Both must agree wherever the twins can be paired."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from typing import List
+
+import pytest
+
+from flake8_keras_build.analysis.cst_source import parse_class, provider_positions, twin_positions
+from flake8_keras_build.analysis.layers import iter_classes
+from flake8_keras_build.rules import RULES
+
+TRICKY = [
+    '''
+    import keras
+    @keras.saving.register_keras_serializable(package="x")
+    class A(keras.layers.Layer):
+        @property
+        def units(self): return 3
+
+        @decorate(1)(2)
+        async def call(self, x, *args, **kwargs):
+            y = f"{self.g(x)} and {h(x)}"; z = [k(i) for i in range(3)]
+            del y
+            return self.f(a=g(), *h())(x).m(n())
+    ''',
+    '''
+    def outer():
+        if True:
+            class A(Layer):
+                def build(self, s):
+                    self.w = self.add_weight(
+                        shape=(s[-1],),
+                    )
+                    super().build(s)
+        return A
+    ''',
+    '''
+    class A(Layer):
+        """Doc
+    at column 0."""
+        def call(self, x):
+            if x:
+                pass
+            elif y(x):
+                z = (lambda q: q(1))(x)
+            else:
+                try:
+                    w()
+                except E as e:
+                    raise F() from e
+                finally:
+                    v()
+            return x
+    ''',
+]
+
+
+def _sources() -> List[str]:
+    sources = [textwrap.dedent(s).lstrip("\n") for s in TRICKY]
+    for rule in RULES:
+        sources += [ex.source for ex in rule.invalid + rule.valid]  # type: ignore[operator]
+    return sources
+
+
+@pytest.mark.parametrize("source", _sources())
+def test_twins_agree_with_libcst_positions(source: str) -> None:
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    for node in iter_classes(tree.body):
+        cst_class = parse_class(lines, node)
+        assert cst_class is not None
+        twins = twin_positions(node, cst_class)
+        assert twins is not None, "twins could not be paired"
+        assert twins == provider_positions(node, cst_class)
