@@ -42,7 +42,7 @@ class NameTable:
     classes: Dict[str, List[ast.ClassDef]] = field(default_factory=dict)
 
     @classmethod
-    def from_module(cls, tree: ast.Module) -> "NameTable":
+    def from_module(cls, tree: ast.Module) -> NameTable:
         table = cls()
         table._scan(tree.body, module_level=True)
         return table

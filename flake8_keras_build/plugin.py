@@ -12,7 +12,13 @@ import logging
 from typing import Any, ClassVar, Iterator, List, Sequence, Tuple
 
 from . import __version__
-from .settings import KERAS_VERSIONS, Settings, SettingsError, parse_keras_version, parse_layer_bases
+from .settings import (
+    KERAS_VERSIONS,
+    Settings,
+    SettingsError,
+    parse_keras_version,
+    parse_layer_bases,
+)
 
 LOG = logging.getLogger(__name__)
 
