@@ -1,0 +1,87 @@
+"""``python -m flake8_keras_build``: explain a rule, regenerate or check the docs.
+
+Each subcommand is a ``_add_<name>`` function that registers its parser and its
+handler, so a later ``fix`` subcommand is one more such function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+from . import __version__
+from .docs import REGENERATE, DocsError, render_rule, stale_docs, write_docs
+from .rules import RULES_BY_CODE
+
+# argparse has no public name for it; only read as an annotation.
+_Subparsers = argparse._SubParsersAction
+
+
+def _explain(args: argparse.Namespace) -> int:
+    rule = RULES_BY_CODE.get(args.code.strip().upper())
+    if rule is None:
+        known = ", ".join(RULES_BY_CODE)
+        print(f"unknown rule code {args.code!r}; known: {known}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render_rule(rule))
+    return 0
+
+
+def _docs(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    if not root.is_dir():
+        print(f"--root {root}: not a directory", file=sys.stderr)
+        return 2
+    try:
+        paths = stale_docs(root) if args.check else write_docs(root)
+    except DocsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for path in paths:
+        print(path)
+    if args.check and paths:
+        print(f"{len(paths)} stale file(s); run `{REGENERATE}`", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _add_explain(subparsers: _Subparsers[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("explain", help="print the documentation of a rule")
+    parser.add_argument("code", help="a rule code such as KLB105 (any case)")
+    parser.set_defaults(handler=_explain)
+
+
+def _add_docs(subparsers: _Subparsers[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "docs", help="regenerate docs/rules/*.md and the rules table in README.md"
+    )
+    parser.add_argument(
+        "--root", type=Path, default=Path("."), help="project root (default: current directory)"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; list the stale files and exit 1 when there are any",
+    )
+    parser.set_defaults(handler=_docs)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m flake8_keras_build")
+    parser.add_argument("--version", action="version", version=f"flake8-keras-build {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_explain(subparsers)
+    _add_docs(subparsers)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    code: int = args.handler(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
