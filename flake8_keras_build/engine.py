@@ -7,10 +7,12 @@ layer classes; only then is libcst imported and only those classes parsed.
 from __future__ import annotations
 
 import ast
+import io
 from typing import List, Optional, Sequence
 
 from .analysis.layers import ClassIndex
-from .model import Finding
+from .analysis.module_facts import learning_phase_calls
+from .model import Finding, ModuleFacts
 from .names import NameTable
 from .settings import Settings
 
@@ -31,26 +33,38 @@ def lint(
             tree = ast.parse(source)
         except (SyntaxError, ValueError):
             return []
-    index = ClassIndex(tree, NameTable.from_module(tree), settings)
+    names = NameTable.from_module(tree)
+    module = ModuleFacts(learning_phase_calls(source, tree, names))
+    findings: List[Finding] = []
+    if module.learning_phase_calls:
+        from .rules import RULES
+
+        for rule in RULES:
+            findings.extend(rule.check_module(module, settings))
+    index = ClassIndex(tree, names, settings)
     classes = index.of_interest()
     if not classes:
-        return []
+        return _sorted(findings)
     if lines is None:
-        lines = source.splitlines(keepends=True)
+        lines = split_lines(source)
     # libcst is imported only for files that need it: importing it costs every
     # flake8 process (an editor starts one per lint) a noticeable fraction of a second.
-    from .analysis.cst_source import class_positions, parse_class
-    from .analysis.methods import build_layer_class
+    from .analysis.model_builder import build_models
     from .rules import RULES
 
-    findings: List[Finding] = []
-    for info in classes:
-        node = parse_class(lines, info.node)
-        if node is None:
-            continue
-        layer = build_layer_class(info, node, class_positions(info.node, node), index)
+    for layer in build_models(classes, lines, index):
         for rule in RULES:
             if layer.kind in rule.kinds:
                 findings.extend(rule.check(layer, settings))
-    findings.sort(key=lambda f: (f.line, f.col, f.code))
-    return findings
+    return _sorted(findings)
+
+
+def split_lines(source: str) -> List[str]:
+    """Lines as flake8 reads them (universal newlines). ``str.splitlines`` would also
+    split on form feeds and other separators that do not end a Python line."""
+    text = source.replace("\r\n", "\n").replace("\r", "\n")
+    return io.StringIO(text).readlines()
+
+
+def _sorted(findings: List[Finding]) -> List[Finding]:
+    return sorted(findings, key=lambda f: (f.line, f.col, f.code))

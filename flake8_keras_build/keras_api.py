@@ -192,3 +192,100 @@ def layer_kind(dotted: str) -> Optional[str]:
     if is_keras_layer_path(dotted):
         return "layer"
     return None
+
+
+# ``Layer`` methods that need an initialised layer (KLB202): calling them on ``self``
+# before ``super().__init__()`` fails (Keras 3 ``RuntimeError``) unless the class
+# defines a method of that name itself.
+LAYER_METHODS = frozenset(
+    {
+        "add_weight",
+        "add_variable",
+        "add_loss",
+        "add_metric",
+        "add_update",
+        "build",
+        "set_weights",
+        "get_weights",
+        "get_config",
+        "count_params",
+        "compute_output_shape",
+        "compute_output_spec",
+        "compute_mask",
+        "get_build_config",
+        "build_from_config",
+        "save_own_variables",
+        "load_own_variables",
+        "_track_variable",
+        "_maybe_build",
+    }
+)
+
+# Attributes ``Layer.__init__`` (re)sets: a value assigned before it is silently
+# overwritten (``supports_masking`` -> False, ``trainable`` -> True).
+OWNED_ATTRIBUTES = frozenset(
+    {
+        "supports_masking",
+        "_supports_masking",
+        "trainable",
+        "_trainable",
+        "name",
+        "_name",
+        "dtype",
+        "_dtype",
+        "dtype_policy",
+        "_dtype_policy",
+        "built",
+        "input_spec",
+        "_input_spec",
+        "activity_regularizer",
+        "_activity_regularizer",
+        "stateful",
+        "autocast",
+        "_autocast",
+    }
+)
+
+# Keywords ``Layer.__init__`` itself accepts through ``**kwargs`` (KLB207).
+KERAS3_LAYER_KWARGS = frozenset(
+    {"name", "trainable", "dtype", "autocast", "activity_regularizer", "input_dim", "input_shape"}
+)
+KERAS2_LAYER_KWARGS = KERAS3_LAYER_KWARGS | frozenset(
+    {"dynamic", "batch_input_shape", "batch_size", "weights", "implementation"}
+)
+
+# Class decorators known to leave ``get_config``/``from_config`` alone (KLB204),
+# matched on the last component of the resolved name.
+INERT_CLASS_DECORATORS = frozenset(
+    {
+        "register_keras_serializable",
+        "keras_export",
+        "keras_hub_export",
+        "keras_nlp_export",
+        "keras_cv_export",
+        "keras_core_export",
+        "tf_export",
+        "add_start_docstrings",
+    }
+)
+
+
+def is_learning_phase(dotted: str) -> bool:
+    """``<root>.backend.learning_phase`` / ``set_learning_phase`` (also under ``src``)."""
+    for rest in _root_suffixes(dotted):
+        if rest and rest[0] == "src":
+            rest = rest[1:]
+        if len(rest) == 2 and rest[0] == "backend" and rest[1] in {
+            "learning_phase",
+            "set_learning_phase",
+        }:
+            return True
+    return False
+
+
+# Keras layer classes that inherit ``Layer.get_config`` unchanged, so Keras' automatic
+# config still covers their subclasses (checked against Keras 3.15 and tf-keras 2.21:
+# every other layer class defines ``get_config``).
+LAYERS_WITHOUT_CONFIG = frozenset(
+    {"Layer", "Model", "DataLayer", "Identity", "ELU", "AbstractRNNCell", "PreprocessingLayer"}
+)

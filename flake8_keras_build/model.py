@@ -7,7 +7,7 @@ keeps its libcst node only so that fixes can rewrite exactly that node.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 from .analysis.layers import ClassInfo
 
@@ -34,10 +34,30 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class ModuleCall:
+    """A call found anywhere in the module, with its resolved callee."""
+
+    pos: Pos
+    func: str
+    resolved: str
+
+
+@dataclass
+class ModuleFacts:
+    """What the rules that look at the whole module read."""
+
+    learning_phase_calls: List[ModuleCall]
+
+
+@dataclass(frozen=True)
 class Param:
     name: str
     kind: str  # "positional", "vararg", "keyword", "varkw"
     has_default: bool
+    # Whether the default and the annotation are plain values that Keras' automatic
+    # config can save: "plain", "object" (a call, class, lambda...) or "" (none given).
+    default_kind: str = ""
+    annotation_kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,7 +79,9 @@ class CallFact:
     creates: Optional[str]  # "weight" (add_weight), "variable", "layer" or None
     positional: int  # positional arguments, a forwarded ``*args`` not counted
     guards: Tuple[Guard, ...]
-    stored_on_self: Optional[str]  # "w" for ``self.w = <this call>``
+    stored_on_self: Optional[str]  # "w" for ``self.w = <this call>``, "ws[]" for a container
+    first_arg: str  # the first positional argument: "str", "sequence", "other" or ""
+    stmt_pos: Pos  # the innermost statement holding the call
     node: Any = field(repr=False, compare=False)
 
     @property
@@ -106,6 +128,45 @@ class Method:
                 yield call.attr
 
 
+@dataclass(frozen=True)
+class ConfigValue:
+    """What a ``get_config`` returns, as far as it is statically visible.
+
+    ``keys``: the keys this class adds; ``from_super``: the result also holds the keys of
+    ``super().get_config()``."""
+
+    keys: FrozenSet[str]
+    from_super: bool
+
+
+@dataclass
+class ConfigFacts:
+    pos: Pos
+    calls_super: bool
+    value: Optional[ConfigValue]  # None: built dynamically (a loop, a call, ...)
+
+
+@dataclass
+class InitFacts:
+    """What ``__init__`` does with its arguments and with ``super().__init__``."""
+
+    method: Method
+    super_call: Optional[CallFact]
+    super_arg_names: FrozenSet[str]  # names anywhere in the super().__init__ arguments
+    kwargs: Optional[str]  # the ``**kwargs`` parameter's name
+    kwargs_forwarded: bool  # it (or a mapping made from it) reaches super().__init__
+    kwargs_read: FrozenSet[str]  # keys read from it: kwargs.pop("k"), kwargs["k"] ...
+    kwargs_folded: FrozenSet[str]  # names stored into it: kwargs["x"] = x
+    early: List[EarlyFact]  # Keras state touched before super().__init__
+
+
+@dataclass
+class EarlyFact:
+    pos: Pos
+    what: str  # "self.add_weight()", "self.supports_masking", ...
+    kind: str  # "method", "attribute", "sublayer"
+
+
 @dataclass
 class LayerClass:
     """A layer, model or metric class with its own methods (last definition wins)."""
@@ -114,6 +175,15 @@ class LayerClass:
     pos: Pos
     methods: Dict[str, Method]
     node: Any = field(repr=False, compare=False)
+    init: Optional[InitFacts] = None
+    config: Optional[ConfigFacts] = None
+    decorators: List[str] = field(default_factory=list)  # resolved dotted names
+    keras_bases: List[str] = field(default_factory=list)  # resolved Keras base paths
+    foreign_bases: bool = False  # an ancestor (not Keras) whose methods cannot be seen
+    ancestors: List[LayerClass] = field(default_factory=list)  # same file, nearest first
+
+    def defines(self, name: str) -> bool:
+        return name in self.methods
 
     @property
     def name(self) -> str:

@@ -75,8 +75,15 @@ class MyDenseLayer(tf.keras.layers.Layer):
 
 
 def test_seed_case() -> None:
-    found = {(f.line, f.code) for f in lint(SEED) if f.code.startswith("KLB1")}
-    assert found == {(7, "KLB105"), (9, "KLB101"), (10, "KLB104")}
+    found = {(f.line, f.code) for f in lint(SEED)}
+    assert found == {
+        (5, "KLB201"),  # no super().__init__()
+        (5, "KLB203"),  # no **kwargs
+        (7, "KLB105"),
+        (8, "KLB301"),  # add_weight("kernel", ...)
+        (9, "KLB101"),
+        (10, "KLB104"),
+    }
 
 
 def test_seed_without_layer_base_is_clean() -> None:

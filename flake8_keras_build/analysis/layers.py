@@ -114,6 +114,10 @@ class ClassIndex:
         local = self.names.local_class(dotted)
         if local is not None:
             base_info = self.info(local)
+            if base_info.kind == "layer" and base_info.name == "Metric":
+                # Keras 2's own ``Metric`` subclasses ``Layer``; what derives from it
+                # in its own module is a metric class.
+                return "metric", base_info
             return base_info.kind, base_info
         return self.kind_of_name(dotted), None
 
@@ -140,6 +144,32 @@ class ClassIndex:
             any(part in keras_api.KERAS_ROOTS for part in module.split("."))
             for module in self.names.star_modules
         )
+
+    def base_names(self, info: ClassInfo) -> tuple[List[str], bool]:
+        """The resolved Keras paths among ``info``'s bases, and whether any base is
+        neither Keras nor a class of this file (its facts cannot be seen)."""
+        keras_paths: List[str] = []
+        foreign = False
+        for base in info.node.bases:
+            dotted = ast_dotted(base)
+            if dotted is None:
+                continue
+            if self.names.local_class(dotted) is not None:
+                continue
+            resolved = self.names.resolve(dotted)
+            if resolved is not None and keras_api.layer_kind(resolved):
+                keras_paths.append(resolved)
+            elif dotted != "object":
+                foreign = True
+        return keras_paths, foreign
+
+    def decorator_names(self, info: ClassInfo) -> List[str]:
+        names: List[str] = []
+        for decorator in info.node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            dotted = ast_dotted(target)
+            names.append((self.names.resolve(dotted) or dotted) if dotted else "<expression>")
+        return names
 
     def is_layer_constructor(self, dotted: str) -> bool:
         """A call of ``dotted`` constructs a layer (Keras, same-file or configured)."""

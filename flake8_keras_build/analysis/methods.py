@@ -54,22 +54,131 @@ def _checks_built(test: cst.BaseExpression, negated: bool) -> bool:
     return False
 
 
+def _arg_kind(node: cst.BaseExpression) -> str:
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+        return "str"
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return "sequence"
+    return "other"
+
+
 def code_of(node: cst.CSTNode) -> str:
     if isinstance(node, cst.Name):
         return node.value
     return _EMPTY_MODULE.code_for_node(node)
 
 
+def _param(param: cst.Param, kind: str) -> Param:
+    return Param(
+        param.name.value,
+        kind,
+        param.default is not None,
+        value_kind(param.default) if param.default is not None else "",
+        annotation_kind(param.annotation.annotation) if param.annotation else "",
+    )
+
+
 def _params(node: cst.FunctionDef) -> List[Param]:
     ps = node.params
-    params = [Param(p.name.value, "positional", p.default is not None) for p in ps.posonly_params]
-    params += [Param(p.name.value, "positional", p.default is not None) for p in ps.params]
+    params = [_param(p, "positional") for p in ps.posonly_params]
+    params += [_param(p, "positional") for p in ps.params]
     if isinstance(ps.star_arg, cst.Param):
-        params.append(Param(ps.star_arg.name.value, "vararg", False))
-    params += [Param(p.name.value, "keyword", p.default is not None) for p in ps.kwonly_params]
+        params.append(_param(ps.star_arg, "vararg"))
+    params += [_param(p, "keyword") for p in ps.kwonly_params]
     if ps.star_kwarg is not None:
-        params.append(Param(ps.star_kwarg.name.value, "varkw", False))
+        params.append(_param(ps.star_kwarg, "varkw"))
     return params
+
+
+_PLAIN_NAMES = frozenset({"None", "True", "False"})
+_PLAIN_TYPES = frozenset(
+    {
+        "int",
+        "float",
+        "str",
+        "bool",
+        "None",
+        "complex",
+        "bytes",
+        "Text",
+        "Any",
+        "Optional",
+        "Union",
+        "List",
+        "Tuple",
+        "Sequence",
+        "Dict",
+        "Mapping",
+        "Literal",
+        "list",
+        "tuple",
+        "dict",
+        "set",
+        "Set",
+        "FrozenSet",
+        "frozenset",
+        "Iterable",
+    }
+)
+
+
+def value_kind(node: cst.BaseExpression) -> str:
+    """ "plain" for values Keras' automatic config saves (numbers, strings, None,
+    booleans, containers of them, names of constants), else "object"."""
+    if isinstance(
+        node, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)
+    ):
+        return "plain"
+    if isinstance(node, cst.UnaryOperation):
+        return value_kind(node.expression)
+    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+        kinds = [value_kind(e.value) for e in node.elements]
+        return "object" if "object" in kinds else "plain"
+    if isinstance(node, cst.Dict):
+        return (
+            "plain"
+            if all(
+                isinstance(e, cst.DictElement) and value_kind(e.value) == "plain"
+                for e in node.elements
+            )
+            else "object"
+        )
+    if isinstance(node, cst.Name):
+        # A CamelCase name is a class; a lower-case one is most likely a constant.
+        return "object" if node.value[:1].isupper() and node.value not in _PLAIN_NAMES else "plain"
+    if isinstance(node, cst.Attribute):
+        return "object" if node.attr.value[:1].isupper() else "plain"
+    return "object"  # calls, lambdas, comprehensions ...
+
+
+def annotation_kind(node: cst.BaseExpression) -> str:
+    """ "plain" when every name in the annotation is a plain type."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Ellipsis)):
+        return "plain"  # a string annotation is not followed; ``Tuple[int, ...]``
+    if isinstance(node, cst.Name):
+        return "plain" if node.value in _PLAIN_TYPES else "object"
+    if isinstance(node, cst.Attribute):
+        # ``typing.Optional``/``t.List`` are plain; ``tf.Tensor``, ``keras.layers.Layer`` not.
+        return (
+            "plain"
+            if node.attr.value in _PLAIN_TYPES
+            and isinstance(node.value, cst.Name)
+            and node.value.value in {"typing", "t"}
+            else "object"
+        )
+    if isinstance(node, cst.Subscript):
+        parts = [annotation_kind(node.value)]
+        for element in node.slice:
+            if isinstance(element.slice, cst.Index):
+                parts.append(annotation_kind(element.slice.value))
+        return "object" if "object" in parts else "plain"
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        kinds = {annotation_kind(node.left), annotation_kind(node.right)}
+        return "object" if "object" in kinds else "plain"
+    if isinstance(node, (cst.Tuple, cst.List)):
+        kinds = {annotation_kind(e.value) for e in node.elements}
+        return "object" if "object" in kinds else "plain"
+    return "object"
 
 
 def _only_raises(node: cst.FunctionDef) -> bool:
@@ -97,9 +206,20 @@ class _FactVisitor(cst.CSTVisitor):
         self.assigns: List[AssignFact] = []
         self._guards: List[Guard] = []
         self._targets: List[Optional[str]] = []
+        self._statements: List[Pos] = []
 
     def _pos(self, node: cst.CSTNode) -> Pos:
         return self.positions.get(id(node), self.fallback)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+            self._statements.append(self._pos(node))
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        super().on_leave(original_node)
+        if isinstance(original_node, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+            self._statements.pop()
 
     # Nested classes are analysed on their own.
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
@@ -142,7 +262,10 @@ class _FactVisitor(cst.CSTVisitor):
         return None
 
     def _record_assign(
-        self, stmt: cst.CSTNode, target: cst.BaseExpression, value: Optional[cst.BaseExpression],
+        self,
+        stmt: cst.CSTNode,
+        target: cst.BaseExpression,
+        value: Optional[cst.BaseExpression],
         augmented: bool,
     ) -> Optional[str]:
         attr = self._self_target(target)
@@ -205,6 +328,8 @@ class _FactVisitor(cst.CSTVisitor):
                 positional=len(positional_args),
                 guards=tuple(self._guards),
                 stored_on_self=stored,
+                first_arg=_arg_kind(positional_args[0].value) if positional_args else "",
+                stmt_pos=self._statements[-1] if self._statements else self._pos(node),
                 node=node,
             )
         )

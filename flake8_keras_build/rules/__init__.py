@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Dict, Tuple
 
+from .add_weight_positional import AddWeightPositional
 from .base import Rule
 from .build_signature import BuildSignature
+from .config_missing_argument import ConfigMissingArgument
+from .config_unknown_key import ConfigUnknownKey
+from .config_without_super import ConfigWithoutSuper
 from .dunder_call import DunderCallOverride
+from .init_kwargs import InitRejectsKerasKeywords, KwargsNotForwarded
 from .layer_in_call import LayerInCall
+from .learning_phase import LearningPhase
 from .manual_build import ManualBuildInCall
+from .super_init import MissingSuperInit, StateBeforeSuperInit
+from .training_default import TrainingWithoutDefault
 from .unbuilt_build import BuildNeverMarksBuilt
+from .unsaved_arguments import UnsavedArguments
 from .weight_in_call import WeightInCall
 
 RULES: Tuple[Rule, ...] = (
@@ -19,6 +28,17 @@ RULES: Tuple[Rule, ...] = (
     ManualBuildInCall(),
     BuildNeverMarksBuilt(),
     BuildSignature(),
+    MissingSuperInit(),
+    StateBeforeSuperInit(),
+    InitRejectsKerasKeywords(),
+    UnsavedArguments(),
+    ConfigWithoutSuper(),
+    ConfigMissingArgument(),
+    ConfigUnknownKey(),
+    KwargsNotForwarded(),
+    AddWeightPositional(),
+    LearningPhase(),
+    TrainingWithoutDefault(),
 )
 
 RULES_BY_CODE: Dict[str, Rule] = {rule.code: rule for rule in RULES}

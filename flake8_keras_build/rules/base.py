@@ -12,7 +12,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import ClassVar, Dict, Iterator, List, Tuple
 
-from ..model import Finding, LayerClass, Pos, describe_path
+from ..model import Finding, LayerClass, ModuleFacts, Pos, describe_path
 from ..settings import Settings
 
 ERROR_MARKER = "# error"
@@ -77,7 +77,12 @@ class Rule:
     valid: ClassVar[Tuple[Valid, ...]]
 
     def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
-        raise NotImplementedError
+        """Findings in one layer (or metric) class."""
+        return iter(())
+
+    def check_module(self, module: ModuleFacts, settings: Settings) -> Iterator[Finding]:
+        """Findings anywhere in the module, inside classes or not."""
+        return iter(())
 
     def report(self, pos: Pos, message: str) -> Finding:
         return Finding(pos.line, pos.col, self.code, message)

@@ -1,0 +1,118 @@
+"""KLB301: ``add_weight()`` with positional arguments."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model import Finding, LayerClass
+from ..settings import Settings
+from .base import Invalid, Rule, Valid
+
+_METHODS = ("add_weight", "add_variable")
+
+
+class AddWeightPositional(Rule):
+    code = "KLB301"
+    name = "add-weight-positional"
+    title = "`add_weight()` with positional arguments"
+    what = (
+        "Flags `self.add_weight(...)` and `self.add_variable(...)` with a positional "
+        "argument, in layer and metric classes. A starred `*args` that forwards the "
+        "caller's arguments does not count."
+    )
+    why = (
+        "The two versions disagree on the order: Keras 2 is `add_weight(name, shape, "
+        "dtype, initializer, ...)`, Keras 3 is `add_weight(shape, initializer, dtype, "
+        "...)`. A leading name raises in Keras 3 (`ValueError: name must be passed as "
+        "a keyword argument. Received: add_weight('kernel', ...). Use: "
+        "add_weight(shape=..., name='kernel').`); a leading shape is taken as the name "
+        "in Keras 2 (`TypeError: can only concatenate tuple (not \"str\") to tuple`)."
+    )
+    versions = "Keras 3 (a leading name), Keras 2 (a leading shape)"
+    options = "`--keras-version` silences the calls that only break the other version."
+    kinds = ("layer", "model", "metric")
+    use_instead = """
+        import keras
+
+
+        class Scale(keras.layers.Layer):
+            def build(self, input_shape):
+                self.w = self.add_weight(name="w", shape=(input_shape[-1],), initializer="ones")
+                super().build(input_shape)
+    """
+    not_flagged = "Keyword-only calls, forwarded `*args`, `add_weight` outside layer and metric classes."
+    invalid = (
+        Invalid(
+            """
+            import tensorflow as tf
+
+
+            class MyDenseLayer(tf.keras.layers.Layer):
+                def build(self, input_shape):
+                    self.kernel = self.add_weight("kernel", shape=[int(input_shape[-1]), 4])  # error
+                    super().build(input_shape)
+            """
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Total(keras.metrics.Metric):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.total = self.add_weight((), "zeros")  # error
+            """,
+            note="a metric with a positional shape",
+        ),
+    )
+    valid = (
+        Valid(
+            """
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def add_weight(self, *args, **kwargs):
+                    return super().add_weight(*args, **kwargs)
+
+                def build(self, input_shape):
+                    self.w = self.add_weight(name="w", shape=(input_shape[-1],))
+                    super().build(input_shape)
+            """,
+            note="keyword arguments, and *args forwarded",
+        ),
+        Valid(
+            """
+            import tensorflow as tf
+
+
+            class Legacy(tf.keras.layers.Layer):
+                def build(self, input_shape):
+                    self.w = self.add_weight("w", shape=(input_shape[-1],))
+                    super().build(input_shape)
+            """,
+            note="a leading name with --keras-version=2, where it works",
+            settings=Settings(keras_version="2"),
+        ),
+    )
+
+    def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
+        for method in layer.methods.values():
+            for call in method.calls:
+                if call.receiver != "self" or call.attr not in _METHODS or not call.positional:
+                    continue
+                if call.first_arg == "str":
+                    if not settings.targets_keras3():
+                        continue
+                    harm = "Keras 3 takes (shape, initializer, ...) and raises ValueError for a leading name"
+                elif call.first_arg == "sequence":
+                    if not settings.targets_keras2():
+                        continue
+                    harm = "Keras 2 takes (name, shape, ...) and fails on a leading shape"
+                else:
+                    harm = "Keras 2 reads them as (name, shape, ...), Keras 3 as (shape, initializer, ...)"
+                yield self.report(
+                    call.pos,
+                    f"self.{call.attr}() with positional arguments: {harm}; pass keywords",
+                )

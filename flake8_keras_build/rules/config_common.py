@@ -1,0 +1,99 @@
+"""What KLB204-KLB207 share: a class's own constructor arguments and which config
+keys its ancestors emit or accept. ``None`` always means "cannot be known"."""
+
+from __future__ import annotations
+
+from typing import FrozenSet, List, Optional
+
+from .. import keras_api
+from ..model import LayerClass
+from ..settings import Settings
+
+# Handled by ``Layer.__init__`` and saved by ``Layer.get_config``.
+KERAS_KEYWORDS = frozenset({"name", "dtype", "trainable"})
+_ROOT_CLASSES = frozenset({"Layer", "Model"})
+
+
+def own_params(layer: LayerClass) -> List[str]:
+    """``__init__`` parameters only this class can save: not ``name``/``dtype``/
+    ``trainable``, not ``*args``/``**kwargs``, not passed on to ``super().__init__``
+    (also when first folded into ``kwargs``)."""
+    init = layer.init
+    if init is None:
+        return []
+    passed = set(init.super_arg_names)
+    if init.kwargs_forwarded:
+        passed |= init.kwargs_folded
+    return [
+        p.name
+        for p in init.method.params[1:]
+        if p.kind in {"positional", "keyword"}
+        and p.name not in KERAS_KEYWORDS
+        and p.name not in passed
+    ]
+
+
+def inherited_keras_bases(layer: LayerClass) -> List[str]:
+    bases = list(layer.keras_bases)
+    for ancestor in layer.ancestors:
+        bases += ancestor.keras_bases
+    return bases
+
+
+def super_config_keys(layer: LayerClass) -> Optional[FrozenSet[str]]:
+    """Keys ``super().get_config()`` returns, as far as they matter here."""
+    if layer.foreign_bases:
+        return None
+    keys: FrozenSet[str] = frozenset()
+    for ancestor in layer.ancestors:
+        if ancestor.config is None:
+            continue
+        if ancestor.config.value is None:
+            return None
+        keys |= ancestor.config.value.keys
+        if not ancestor.config.value.from_super:
+            return keys
+    # Keras' own get_config: the root emits name/trainable/dtype; a concrete layer
+    # emits its own arguments, which a subclass passes on to it (excluded already).
+    return keys | KERAS_KEYWORDS
+
+
+def rebuilds_itself(layer: LayerClass) -> bool:
+    """``from_config`` may not be ``cls(**config)``: the class or a same-file ancestor
+    overrides it, or an ancestor we cannot see might."""
+    return layer.foreign_bases or any(c.defines("from_config") for c in [layer] + layer.ancestors)
+
+
+def accepted_keywords(layer: LayerClass, settings: Settings) -> Optional[FrozenSet[str]]:
+    """Keywords ``cls(**config)`` accepts; None when any keyword may be accepted."""
+    if layer.foreign_bases:
+        return None
+    for candidate in [layer] + layer.ancestors:
+        init = candidate.init
+        if init is None:
+            continue
+        accepted = frozenset(p.name for p in init.method.params) | init.kwargs_read
+        if init.kwargs is None or not init.kwargs_forwarded:
+            return accepted
+        above = _accepted_above(candidate, settings)
+        return None if above is None else accepted | above
+    return _accepted_above(layer, settings)
+
+
+def _accepted_above(layer: LayerClass, settings: Settings) -> Optional[FrozenSet[str]]:
+    """What the constructor ``super().__init__`` reaches from ``layer`` accepts."""
+    if layer.foreign_bases:
+        return None
+    for ancestor in layer.ancestors:
+        if ancestor.init is not None:
+            return accepted_keywords(ancestor, settings)
+    bases = inherited_keras_bases(layer)
+    if not bases or not all(path.rsplit(".", 1)[-1] in _ROOT_CLASSES for path in bases):
+        return None  # a concrete Keras layer accepts its own arguments
+    if settings.targets_keras3():
+        return keras_api.KERAS3_LAYER_KWARGS
+    return keras_api.KERAS2_LAYER_KWARGS
+
+
+def quoted(names: List[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)

@@ -1,0 +1,128 @@
+"""KLB206: ``get_config()`` omits a constructor argument."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model import Finding, LayerClass
+from ..settings import Settings
+from .base import Invalid, Rule, Valid
+from .config_common import own_params, quoted, rebuilds_itself, super_config_keys
+
+
+class ConfigMissingArgument(Rule):
+    code = "KLB206"
+    name = "config-missing-argument"
+    title = "`get_config()` omits a constructor argument"
+    what = (
+        "Flags `__init__` arguments (as in KLB204: not `name`/`dtype`/`trainable`, "
+        "not passed on to `super().__init__`) missing from the keys `get_config` "
+        "returns, when every key is statically visible: dict literals, "
+        "`{**base, ...}`, `config.update(...)`, `config[\"k\"] = v`, the "
+        "`dict(list(a.items()) + list(b.items()))` idiom, traced `self.<attr>` "
+        "dicts, and the keys of a same-file ancestor's `get_config` reached through "
+        "`super()`."
+    )
+    why = (
+        "`from_config` calls `cls(**config)`: an argument that is not in the config "
+        "gets its default value on reload, silently (a `sparse=True` layer comes back "
+        "dense, a different `units` gives different outputs)."
+    )
+    use_instead = """
+        import keras
+
+
+        class Encoder(keras.layers.Layer):
+            def __init__(self, depth, sparse=False, **kwargs):
+                super().__init__(**kwargs)
+                self.depth = depth
+                self.sparse = sparse
+
+            def get_config(self):
+                return {**super().get_config(), "depth": self.depth, "sparse": self.sparse}
+    """
+    not_flagged = (
+        "Dynamic configs (a key built in a loop or returned by a call), classes that "
+        "override `from_config`, arguments passed on to `super().__init__` (also when "
+        "first folded into `kwargs`)."
+    )
+    invalid = (
+        Invalid(
+            """
+            import keras
+
+
+            class Encoder(keras.layers.Layer):
+                def __init__(self, depth, sparse=False, **kwargs):
+                    super().__init__(**kwargs)
+                    self.depth = depth
+                    self.sparse = sparse
+
+                def get_config(self):  # error
+                    config = super().get_config()
+                    config.update({"depth": self.depth})
+                    return config
+            """
+        ),
+    )
+    valid = (
+        Valid(
+            """
+            import keras
+
+
+            class Encoder(keras.layers.Layer):
+                def __init__(self, depth, sparse=False, **kwargs):
+                    super().__init__(**kwargs)
+                    self.depth = depth
+                    self.sparse = sparse
+
+                def get_config(self):
+                    config = super().get_config()
+                    for key in ("depth", "sparse"):
+                        config[key] = getattr(self, key)
+                    return config
+            """,
+            note="a dynamic config",
+        ),
+        Valid(
+            """
+            import keras
+
+
+            class Encoder(keras.layers.Layer):
+                def __init__(self, depth, sparse=False, **kwargs):
+                    kwargs["dtype"] = "float32" if sparse else None
+                    super().__init__(**kwargs)
+                    self.depth = depth
+
+                def get_config(self):
+                    return {**super().get_config(), "depth": self.depth}
+
+                @classmethod
+                def from_config(cls, config):
+                    return cls(**config)
+            """,
+            note="the class overrides from_config",
+        ),
+    )
+
+    def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
+        config = layer.config
+        if config is None or config.value is None or layer.init is None:
+            return
+        if rebuilds_itself(layer):
+            return
+        keys = set(config.value.keys)
+        if config.value.from_super:
+            inherited = super_config_keys(layer)
+            if inherited is None:
+                return
+            keys |= inherited
+        missing = [p for p in own_params(layer) if p not in keys]
+        if not missing:
+            return
+        yield self.report(
+            config.pos,
+            f"get_config() does not save {quoted(missing)}: the reloaded layer gets the default",
+        )

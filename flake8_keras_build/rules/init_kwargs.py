@@ -1,0 +1,177 @@
+"""KLB203 and KLB208: ``__init__`` and the keywords every layer must accept."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model import Finding, LayerClass
+from ..settings import Settings
+from .base import Invalid, Rule, Valid
+
+_KERAS_KEYWORDS = ("name", "dtype", "trainable")
+
+
+class InitRejectsKerasKeywords(Rule):
+    code = "KLB203"
+    name = "init-rejects-keras-keywords"
+    title = "`__init__` cannot receive `name`, `dtype`, `trainable`"
+    what = (
+        "Flags an `__init__` without `**kwargs` that does not itself accept all of "
+        "`name`, `trainable` and `dtype`."
+    )
+    why = (
+        "`MyLayer(3, name=\"proj\")`, `trainable=False` and `dtype=` raise "
+        "`TypeError: __init__() got an unexpected keyword argument`. Worse, saving "
+        "succeeds and loading fails: Keras 3 `load_model` calls `cls(**config)` with "
+        "`name`, `trainable` and `dtype` in the config (`TypeError: Error when "
+        "deserializing class ... unexpected keyword argument 'trainable'`); tf-keras "
+        "fails the same way once `get_config` calls `super().get_config()`."
+    )
+    use_instead = """
+        import keras
+
+
+        class Scale(keras.layers.Layer):
+            def __init__(self, factor, **kwargs):
+                super().__init__(**kwargs)
+                self.factor = factor
+
+            def get_config(self):
+                return {**super().get_config(), "factor": self.factor}
+    """
+    not_flagged = "An `__init__` with `**kwargs`, or that accepts `name`, `trainable` and `dtype` itself; classes that override `from_config`."
+    invalid = (
+        Invalid(
+            """
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def __init__(self, factor):  # error
+                    super().__init__()
+                    self.factor = factor
+            """
+        ),
+    )
+    valid = (
+        Valid(
+            """
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def __init__(self, factor, name=None, dtype=None, trainable=True):
+                    super().__init__(name=name, dtype=dtype, trainable=trainable)
+                    self.factor = factor
+
+                def get_config(self):
+                    return {**super().get_config(), "factor": self.factor}
+            """,
+            note="accepts the three keywords itself",
+        ),
+        Valid(
+            """
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def __init__(self, factor):
+                    super().__init__()
+                    self.factor = factor
+
+                @classmethod
+                def from_config(cls, config):
+                    return cls(config["factor"])
+            """,
+            note="from_config decides how the layer is rebuilt",
+        ),
+    )
+
+    def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
+        init = layer.init
+        if init is None or init.kwargs is not None or layer.defines("from_config"):
+            return
+        accepted = {p.name for p in init.method.params}
+        missing = [k for k in _KERAS_KEYWORDS if k not in accepted]
+        if not missing:
+            return
+        yield self.report(
+            init.method.pos,
+            f"__init__() has no **kwargs and cannot receive {', '.join(missing)}: "
+            f"{layer.name}({missing[0]}=...) raises TypeError, and Keras 3 load_model "
+            "fails after a save that succeeded",
+        )
+
+
+class KwargsNotForwarded(Rule):
+    code = "KLB208"
+    name = "kwargs-not-forwarded"
+    title = "`**kwargs` accepted but not passed to `super().__init__()`"
+    what = (
+        "Flags an `__init__` whose `**kwargs` never reaches `super().__init__(...)` "
+        "(or `<Base>.__init__(self, ...)`), directly or after filtering "
+        "(`{k: v for k, v in kwargs.items() ...}`, `kwargs.pop(...)` then `**kwargs`)."
+    )
+    why = (
+        "`name=`, `trainable=False` and `dtype=` are accepted and silently ignored: "
+        "the layer keeps its default name, stays trainable and computes in the "
+        "default dtype, and a reloaded model does the same."
+    )
+    use_instead = """
+        import keras
+
+
+        class Scale(keras.layers.Layer):
+            def __init__(self, factor, **kwargs):
+                super().__init__(**kwargs)
+                self.factor = factor
+
+            def get_config(self):
+                return {**super().get_config(), "factor": self.factor}
+    """
+    not_flagged = "`**kwargs` passed on as is, filtered, or folded into another mapping that reaches `super().__init__`."
+    invalid = (
+        Invalid(
+            """
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def __init__(self, factor, **kwargs):  # error
+                    super().__init__()
+                    self.factor = factor
+            """
+        ),
+    )
+    valid = (
+        Valid(
+            """
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def __init__(self, factor, **kwargs):
+                    legacy = kwargs.pop("legacy", None)
+                    allowed = {k: v for k, v in kwargs.items() if k != "unused"}
+                    super().__init__(**allowed)
+                    self.factor = factor
+                    self.legacy = legacy
+
+                def get_config(self):
+                    return {**super().get_config(), "factor": self.factor}
+            """,
+            note="filtered, then passed on",
+        ),
+    )
+
+    def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
+        init = layer.init
+        if init is None or init.kwargs is None:
+            return
+        if init.kwargs_forwarded:
+            return
+        yield self.report(
+            init.method.pos,
+            f"**{init.kwargs} never reaches super().__init__(): name=, trainable=False "
+            "and dtype= are accepted and silently ignored",
+        )

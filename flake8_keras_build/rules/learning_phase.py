@@ -1,0 +1,87 @@
+"""KLB302: ``learning_phase()`` / ``set_learning_phase()``."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model import Finding, ModuleFacts
+from ..settings import Settings
+from .base import Invalid, Rule, Valid, by_version
+
+
+class LearningPhase(Rule):
+    code = "KLB302"
+    name = "learning-phase"
+    title = "`learning_phase()` / `set_learning_phase()`"
+    what = (
+        "Flags any call of `keras.backend.learning_phase()` or "
+        "`set_learning_phase()` (through any import or alias, e.g. "
+        "`K = keras.backend; K.learning_phase()`), anywhere in the file, including "
+        "the Keras 2 fallback `if training is None: training = K.learning_phase()`."
+    )
+    why = (
+        "Keras 3 has no learning phase: `AttributeError: module 'keras.backend' has "
+        "no attribute 'learning_phase'`. In Keras 2 (tf-keras) it returns 0 inside "
+        "`fit` (observed: a loss of `learning_phase()**2` is 0.0 in `train_on_batch`), "
+        "so training-only branches silently never run. The `training` argument of "
+        "`call` carries the phase in both versions."
+    )
+    use_instead = """
+        import keras
+
+
+        class Noisy(keras.layers.Layer):
+            def call(self, inputs, training=None):
+                if training:
+                    return inputs + keras.random.normal(keras.ops.shape(inputs))
+                return inputs
+    """
+    not_flagged = "A function of your own named `learning_phase`; the `training` argument."
+    invalid = (
+        Invalid(
+            """
+            import tensorflow as tf
+            from tensorflow.keras import backend as K
+
+
+            class Noisy(tf.keras.layers.Layer):
+                def call(self, inputs, training=None):
+                    if training is None:
+                        training = K.learning_phase()  # error
+                    return inputs
+            """
+        ),
+        Invalid(
+            """
+            import tf_keras
+
+            tf_keras.backend.set_learning_phase(1)  # error
+            """,
+            note="at module level",
+        ),
+    )
+    valid = (
+        Valid(
+            """
+            def learning_phase():
+                return 1
+
+
+            phase = learning_phase()
+            """,
+            note="a function of your own",
+        ),
+    )
+
+    def check_module(self, module: ModuleFacts, settings: Settings) -> Iterator[Finding]:
+        harm = by_version(
+            settings,
+            "Keras 3 has no learning phase (AttributeError)",
+            "in Keras 2 it is 0 inside fit, so training-only code never runs",
+        )
+        for call in module.learning_phase_calls:
+            yield self.report(
+                call.pos,
+                f"{call.func}() reads a global learning phase: {harm}; use the training "
+                "argument of call()",
+            )

@@ -1,0 +1,81 @@
+"""KLB303: the ``training`` parameter of ``call`` without a default."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model import Finding, LayerClass
+from ..settings import Settings
+from .base import Invalid, Rule, Valid
+
+
+class TrainingWithoutDefault(Rule):
+    code = "KLB303"
+    name = "training-without-default"
+    title = "`training` parameter of `call` without a default"
+    what = "Flags `def call(self, x, training)`: a `training` parameter without a default."
+    why = (
+        "Keras 3 fills `training` only when it is known, and otherwise calls "
+        "`call()` without it: `TypeError: missing a required argument: 'training'`, "
+        "eagerly and in `fit` (tf-keras passes `None`, so the code works there)."
+    )
+    versions = "Keras 3 only"
+    options = "Off with `--keras-version=2`."
+    use_instead = """
+        import keras
+
+
+        class Noisy(keras.layers.Layer):
+            def call(self, inputs, training=None):
+                return inputs
+    """
+    not_flagged = "`training=None` or `training=False`, and `call` without `training`."
+    invalid = (
+        Invalid(
+            """
+            import keras
+
+
+            class Noisy(keras.layers.Layer):
+                def call(self, inputs, training):  # error
+                    return inputs
+            """
+        ),
+    )
+    valid = (
+        Valid(
+            """
+            import keras
+
+
+            class Noisy(keras.layers.Layer):
+                def call(self, inputs, training=False):
+                    return inputs
+            """,
+            note="a default",
+        ),
+        Valid(
+            """
+            import tensorflow as tf
+
+
+            class Noisy(tf.keras.layers.Layer):
+                def call(self, inputs, training):
+                    return inputs
+            """,
+            note="--keras-version=2, where tf-keras passes None",
+            settings=Settings(keras_version="2"),
+        ),
+    )
+
+    def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
+        call = layer.methods.get("call")
+        if call is None or not settings.targets_keras3():
+            return
+        for param in call.params:
+            if param.name == "training" and param.kind in {"positional", "keyword"} and not param.has_default:
+                yield self.report(
+                    call.pos,
+                    "call() takes training without a default: Keras 3 raises TypeError "
+                    "('missing a required argument: training'); use training=None",
+                )
