@@ -289,3 +289,20 @@ def is_learning_phase(dotted: str) -> bool:
 LAYERS_WITHOUT_CONFIG = frozenset(
     {"Layer", "Model", "DataLayer", "Identity", "ELU", "AbstractRNNCell", "PreprocessingLayer"}
 )
+
+
+# Keras layers that own weights (KLB107); weightless ones (Dropout, Activation,
+# Flatten, Reshape, pooling, ReLU, Softmax, ...) need no build by their parent.
+WEIGHT_LAYERS = frozenset(
+    {
+        "Dense", "EinsumDense", "Embedding",
+        "Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",
+        "Conv3DTranspose", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D",
+        "SeparableConv2D", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
+        "BatchNormalization", "LayerNormalization", "GroupNormalization",
+        "RMSNormalization", "SpectralNormalization",
+        "MultiHeadAttention", "GroupedQueryAttention", "AdditiveAttention",
+        "LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "LSTMCell", "GRUCell",
+        "SimpleRNNCell", "PReLU", "TimeDistributed",
+    }
+)

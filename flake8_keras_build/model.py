@@ -77,6 +77,7 @@ class CallFact:
     receiver: str  # "self", "super", "base", "attr", "expr" or "" for a plain function
     attr: str  # the method or function name (last component)
     creates: Optional[str]  # "weight" (add_weight), "variable", "layer" or None
+    callee: Optional[str]  # for a layer construction: the class as written, "layers.Dense"
     positional: int  # positional arguments, a forwarded ``*args`` not counted
     guards: Tuple[Guard, ...]
     stored_on_self: Optional[str]  # "w" for ``self.w = <this call>``, "ws[]" for a container
@@ -101,6 +102,7 @@ class AssignFact:
     attr: str
     value_text: str  # the value as source code, e.g. "True"
     augmented: bool
+    conditional: bool  # under an ``if``: lazy, one-time initialisation at most
     node: Any = field(repr=False, compare=False)
 
 
@@ -181,6 +183,7 @@ class LayerClass:
     keras_bases: List[str] = field(default_factory=list)  # resolved Keras base paths
     foreign_bases: bool = False  # an ancestor (not Keras) whose methods cannot be seen
     ancestors: List[LayerClass] = field(default_factory=list)  # same file, nearest first
+    siblings: List[LayerClass] = field(default_factory=list)  # every layer class of the file
 
     def defines(self, name: str) -> bool:
         return name in self.methods

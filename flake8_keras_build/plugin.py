@@ -22,9 +22,6 @@ from .settings import (
 
 LOG = logging.getLogger(__name__)
 
-# Opt-in rules: reported only when selected explicitly (``--extend-select KLB107``).
-OPT_IN_CODES: Tuple[str, ...] = ()
-
 
 class Plugin:
     name = "flake8-keras-build"
@@ -55,8 +52,11 @@ class Plugin:
             "classes defined in other modules; `pkg.module.*` matches every class "
             "of that module.",
         )
-        if OPT_IN_CODES:
-            manager.extend_default_ignore(list(OPT_IN_CODES))
+        # Opt-in rules are reported only when selected explicitly
+        # (``--extend-select KLB304``); the rules modules import no libcst.
+        from .rules import OPT_IN_CODES
+
+        manager.extend_default_ignore(list(OPT_IN_CODES))
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:

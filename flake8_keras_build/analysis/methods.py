@@ -271,7 +271,9 @@ class _FactVisitor(cst.CSTVisitor):
         attr = self._self_target(target)
         if attr is not None and not attr.endswith("[]"):
             text = code_of(value) if value is not None else ""
-            self.assigns.append(AssignFact(self._pos(stmt), attr, text, augmented, stmt))
+            self.assigns.append(
+                AssignFact(self._pos(stmt), attr, text, augmented, bool(self._guards), stmt)
+            )
         return attr
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -325,6 +327,7 @@ class _FactVisitor(cst.CSTVisitor):
                 receiver=receiver,
                 attr=attr,
                 creates=creates,
+                callee=cst_dotted(func) if creates == "layer" else None,
                 positional=len(positional_args),
                 guards=tuple(self._guards),
                 stored_on_self=stored,

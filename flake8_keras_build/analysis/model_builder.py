@@ -32,6 +32,8 @@ def build_models(
         # An ancestor we have no model of (another module's class, a same-file
         # mixin that is not a layer) may define anything: its facts are unknown.
         layer.foreign_bases = layer.foreign_bases or len(layer.ancestors) < len(ancestry)
-    for layer in models.values():
+    every = list(models.values())
+    for layer in every:
         layer.foreign_bases = layer.foreign_bases or any(a.foreign_bases for a in layer.ancestors)
-    return list(models.values())
+        layer.siblings = every
+    return every

@@ -1,0 +1,182 @@
+"""KLB107 (opt-in): children assigned in ``__init__`` but not built in ``build()``."""
+
+from __future__ import annotations
+
+from typing import Dict, Iterator, List, Optional
+
+from .. import keras_api
+from ..model import Finding, LayerClass
+from ..settings import Settings
+from .base import Invalid, Rule, Valid
+
+_BUILD_SIDE = ("__init__", "call", "__call__", "build_from_config")
+
+
+def _creates_weights(layer: LayerClass) -> bool:
+    return any(
+        call.creates in {"weight", "variable"}
+        for method in layer.methods.values()
+        for call in method.calls
+    )
+
+
+def _weight_bearing(callee: str, layer: LayerClass) -> bool:
+    name = callee.rsplit(".", 1)[-1]
+    for candidate in layer.siblings:
+        if candidate.name == name and "." not in callee:
+            return _creates_weights(candidate)
+    return name in keras_api.WEIGHT_LAYERS
+
+
+def _children(layer: LayerClass) -> Dict[str, str]:
+    """``attr -> class`` for weight-bearing layers stored on ``self`` in ``__init__``."""
+    init = layer.methods.get("__init__")
+    children: Dict[str, str] = {}
+    if init is None:
+        return children
+    for call in init.calls:
+        attr = call.stored_on_self
+        if call.creates == "layer" and attr and not attr.endswith("[]") and call.callee:
+            if _weight_bearing(call.callee, layer):
+                children.setdefault(attr, call.callee.rsplit(".", 1)[-1])
+    return children
+
+
+def _built_children(layer: LayerClass) -> Optional[List[str]]:
+    """Children ``build()`` (or ``__init__``) builds; None when it builds through
+    something we cannot name (``for child in self.blocks: child.build(...)``)."""
+    built: List[str] = []
+    methods = list(layer.reachable(("build",), _BUILD_SIDE).values())
+    names = [path[-1] for path in methods] + ["__init__"]
+    for name in names:
+        method = layer.methods.get(name)
+        if method is None:
+            continue
+        for call in method.calls:
+            if call.attr != "build":
+                continue
+            if call.receiver == "attr":
+                built.append(call.func.split(".")[1])
+            elif call.receiver == "expr":
+                return None
+    return built
+
+
+class ChildrenNotBuilt(Rule):
+    code = "KLB107"
+    name = "children-not-built"
+    title = "children assigned in `__init__` not built in `build()`"
+    what = (
+        "Flags a `build` override of a class that assigns weight-bearing layers to "
+        "`self` in `__init__` (`Dense`, `Conv*`, `Embedding`, normalization, attention "
+        "and recurrent layers, same-file layers that create weights) and never calls "
+        "`self.<child>.build(...)` for one of them."
+    )
+    why = (
+        "Keras 3 builds what `build()` builds: a child left to be built lazily on the "
+        "first call has no weights after `build()`, so `set_weights` right after it "
+        "fails (`ValueError: You called set_weights(weights) on layer ... with a weight "
+        "list of length 3, but the layer was expecting 1 weights.`) and loading a saved "
+        "model fails (`ValueError: A total of 1 objects could not be loaded ... expected "
+        "1 variables, but received 0 variables during loading.`)."
+    )
+    versions = "Keras 3 (saving and loading)"
+    use_instead = """
+        import keras
+
+
+        class Block(keras.layers.Layer):
+            def __init__(self, units, **kwargs):
+                super().__init__(**kwargs)
+                self.units = units
+                self.dense = keras.layers.Dense(units)
+
+            def build(self, input_shape):
+                self.dense.build(input_shape)
+                super().build(input_shape)
+
+            def call(self, inputs):
+                return self.dense(inputs)
+
+            def get_config(self):
+                return {**super().get_config(), "units": self.units}
+    """
+    not_flagged = (
+        "Weightless children (`Dropout`, `Activation`, `Flatten`, pooling, ...), "
+        "children built in `__init__`, classes without `build`, and a `build` that "
+        "builds children through a loop."
+    )
+    invalid = (
+        Invalid(
+            """
+            import keras
+
+
+            class Block(keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.dense = keras.layers.Dense(4)
+                    self.scale = self.add_weight(shape=())
+
+                def build(self, input_shape):  # error
+                    super().build(input_shape)
+
+                def call(self, inputs):
+                    return self.dense(inputs) * self.scale
+            """
+        ),
+    )
+    valid = (
+        Valid(
+            """
+            import keras
+
+
+            class Block(keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.drop = keras.layers.Dropout(0.1)
+
+                def build(self, input_shape):
+                    super().build(input_shape)
+
+                def call(self, inputs):
+                    return self.drop(inputs)
+            """,
+            note="a weightless child",
+        ),
+        Valid(
+            """
+            import keras
+
+
+            class Block(keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.dense = keras.layers.Dense(4)
+                    self.dense.build((None, 8))
+
+                def build(self, input_shape):
+                    super().build(input_shape)
+            """,
+            note="the child is built in __init__",
+        ),
+    )
+
+    def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
+        build = layer.methods.get("build")
+        if build is None or not settings.targets_keras3():
+            return
+        children = _children(layer)
+        built = _built_children(layer)
+        if not children or built is None:
+            return
+        missing = [attr for attr in children if attr not in built]
+        if not missing:
+            return
+        names = ", ".join(f"self.{attr} ({children[attr]})" for attr in missing)
+        yield self.report(
+            build.pos,
+            f"build() does not build {names}: Keras 3 saving fails ('expected N "
+            "variables, but received 0') and set_weights() after build() fails",
+        )
