@@ -28,6 +28,9 @@ def lint(
     ``tree`` and ``lines`` are what flake8 already has; without them the source is
     parsed here. Code Python cannot parse yields nothing (flake8 reports E999).
     """
+    if source.startswith("\ufeff"):
+        source = source[1:]  # flake8 strips a BOM too; ast rejects it in a str
+        lines = None
     if tree is None:
         try:
             tree = ast.parse(source)

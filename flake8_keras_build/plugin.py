@@ -68,9 +68,10 @@ class Plugin:
                 layer_bases=parse_layer_bases(options.keras_layer_bases),
             )
         except SettingsError as error:
-            from flake8.exceptions import ExecutionFailed
+            # flake8 prints an ExecutionError as one clear line and exits non-zero.
+            from flake8.exceptions import ExecutionError
 
-            raise ExecutionFailed(f"flake8-keras-build: {error}") from None
+            raise ExecutionError(f"flake8-keras-build: {error}") from None
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         findings: List[Any]

@@ -11,6 +11,7 @@ import pytest
 
 from flake8_keras_build.analysis.cst_source import parse_class, provider_positions, twin_positions
 from flake8_keras_build.analysis.layers import iter_classes
+from flake8_keras_build.engine import split_lines
 from flake8_keras_build.rules import RULES
 
 TRICKY = [
@@ -37,6 +38,20 @@ TRICKY = [
                     )
                     super().build(s)
         return A
+    ''',
+    '''
+    class Two(Layer):
+      def build(self, s):
+        if s:
+          self.w = self.add_weight(shape=s)
+      @ deco
+      async  def call(self, x):
+        return x
+    ''',
+    '''
+    \fclass FormFeed(Layer):
+        def call(self, x):
+            return self.f(x)
     ''',
     '''
     class A(Layer):
@@ -69,10 +84,10 @@ def _sources() -> List[str]:
 @pytest.mark.parametrize("source", _sources())
 def test_twins_agree_with_libcst_positions(source: str) -> None:
     tree = ast.parse(source)
-    lines = source.splitlines(keepends=True)
+    lines = split_lines(source)
     for node in iter_classes(tree.body):
-        cst_class = parse_class(lines, node)
-        assert cst_class is not None
-        twins = twin_positions(node, cst_class)
+        parsed = parse_class(lines, node)
+        assert parsed is not None
+        twins = twin_positions(node, parsed.node)
         assert twins is not None, "twins could not be paired"
-        assert twins == provider_positions(node, cst_class)
+        assert twins == provider_positions(node, parsed)

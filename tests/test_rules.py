@@ -11,6 +11,7 @@ import pytest
 from flake8_keras_build.engine import lint
 from flake8_keras_build.rules import RULES
 from flake8_keras_build.rules.base import Example, Rule
+from tests.seed import SEED
 
 CASES: List[Tuple[Rule, str, Example]] = []
 for _rule in RULES:
@@ -59,19 +60,6 @@ def test_use_instead_is_clean() -> None:
         assert lint(textwrap.dedent(rule.use_instead)) == [], rule.code
 
 
-SEED = '''\
-import tensorflow as tf
-
-
-class MyDenseLayer(tf.keras.layers.Layer):
-  def __init__(self, num_outputs):
-    self.num_outputs = num_outputs
-  def build(self, input_shape):
-    self.kernel = self.add_weight("kernel", shape=[int(input_shape[-1]), self.num_outputs])
-  def __call__(self, input):
-    self.build(input.shape)
-    return tf.matmul(input, self.kernel)
-'''
 
 
 def test_seed_case() -> None:

@@ -11,6 +11,7 @@ source order; the pairing is verified node by node and falls back to
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
@@ -29,7 +30,15 @@ _SAME_KIND = {
 }
 
 
-def parse_class(lines: Sequence[str], node: ast.ClassDef) -> Optional[cst.ClassDef]:
+@dataclass(frozen=True)
+class ParsedClass:
+    """A class parsed on its own: the snippet module and the class node in it."""
+
+    module: cst.Module
+    node: cst.ClassDef
+
+
+def parse_class(lines: Sequence[str], node: ast.ClassDef) -> Optional[ParsedClass]:
     """Parse just the lines of ``node``; None when libcst cannot parse them."""
     first = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
     last = node.end_lineno or node.lineno
@@ -37,13 +46,15 @@ def parse_class(lines: Sequence[str], node: ast.ClassDef) -> Optional[cst.ClassD
     if not chunk:
         return None
     head = chunk[0]
-    indent = head[: len(head) - len(head.lstrip(" \t"))]
-    if not head.lstrip(" \t").startswith(("@", "class")):
+    # Python's tokenizer also takes a form feed as indentation.
+    stripped = head.lstrip(" \t\f")
+    indent = head[: len(head) - len(stripped)]
+    if not stripped.startswith(("@", "class")):
         return None  # e.g. ``if x: class A(Layer): ...`` on one line
     source = "".join(chunk)
     if not source.endswith("\n"):
         source += "\n"
-    if indent:
+    if indent.strip("\f"):
         # An indented class (inside a function or an ``if``) keeps its columns
         # under a dummy block.
         source = "if 1:\n" + source
@@ -51,7 +62,8 @@ def parse_class(lines: Sequence[str], node: ast.ClassDef) -> Optional[cst.ClassD
         module = cst.parse_module(source)
     except Exception:  # noqa: BLE001 - libcst raises several types on bad input
         return None
-    return _first_class(module)
+    found = _first_class(module)
+    return ParsedClass(module, found) if found is not None else None
 
 
 def _first_class(module: cst.Module) -> Optional[cst.ClassDef]:
@@ -138,26 +150,29 @@ def _keyword_col(node: cst.CSTNode, name_col: int) -> int:
     return col
 
 
-def provider_positions(ast_root: ast.ClassDef, cst_root: cst.ClassDef) -> PositionMap:
-    """The slow, always-right way: libcst's own positions, shifted to the file."""
-    wrapper = MetadataWrapper(cst.Module(body=[cst_root]), unsafe_skip_copy=True)
-    ranges = wrapper.resolve(PositionProvider)
-    name_start = ranges[cst_root.name].start
+def provider_positions(ast_root: ast.ClassDef, parsed: ParsedClass) -> PositionMap:
+    """The slow, always-right way: libcst's own positions in the snippet, whose
+    columns are the file's, shifted to the file's lines."""
+    ranges = MetadataWrapper(parsed.module, unsafe_skip_copy=True).resolve(PositionProvider)
+    name_start = ranges[parsed.node.name].start
     line_shift = ast_root.lineno - name_start.line
-    col_shift = ast_root.col_offset - _keyword_col(cst_root, name_start.column)
+    # ast counts a form feed before ``class`` as a column, libcst does not.
+    class_col_shift = ast_root.col_offset - _keyword_col(parsed.node, name_start.column)
+    collector = _Collector()
+    parsed.node.visit(collector)  # the class's own nodes, not the ``if 1:`` wrapper
     positions: PositionMap = {}
-    for node, code_range in ranges.items():
-        if not isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement, cst.Call)):
-            continue
-        start = code_range.start
+    for node in collector.nodes:
+        start = ranges[node].start
         line, col = start.line, start.column
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             # flake8 reports a definition at its keyword, not at a decorator.
             name = ranges[node.name].start
             line, col = name.line, _keyword_col(node, name.column)
-        positions[id(node)] = Pos(line + line_shift, col + col_shift)
+        if line == name_start.line:
+            col += class_col_shift
+        positions[id(node)] = Pos(line + line_shift, col)
     return positions
 
 
-def class_positions(ast_root: ast.ClassDef, cst_root: cst.ClassDef) -> PositionMap:
-    return twin_positions(ast_root, cst_root) or provider_positions(ast_root, cst_root)
+def class_positions(ast_root: ast.ClassDef, parsed: ParsedClass) -> PositionMap:
+    return twin_positions(ast_root, parsed.node) or provider_positions(ast_root, parsed)

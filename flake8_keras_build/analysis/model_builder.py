@@ -17,10 +17,11 @@ def build_models(
     """One model per class libcst can parse, linked to its same-file ancestors."""
     models: Dict[int, LayerClass] = {}
     for info in classes:
-        node = parse_class(lines, info.node)
-        if node is None:
+        parsed = parse_class(lines, info.node)
+        if parsed is None:
             continue
-        layer = build_layer_class(info, node, class_positions(info.node, node), index)
+        positions = class_positions(info.node, parsed)
+        layer = build_layer_class(info, parsed.node, positions, index)
         layer.keras_bases, layer.foreign_bases = index.base_names(info)
         layer.decorators = index.decorator_names(info)
         layer.init = init_facts(layer)
