@@ -22,12 +22,13 @@ from ..model import (
     Pos,
 )
 from .methods import cst_dotted
+from .walk import Visitor, walk
 
 _EMPTY: FrozenSet[str] = frozenset()
 _GRAPH_KEYWORDS = frozenset({"inputs", "outputs"})
 
 
-class _Names(cst.CSTVisitor):
+class _Names(Visitor):
     def __init__(self) -> None:
         self.names: Set[str] = set()
 
@@ -36,13 +37,13 @@ class _Names(cst.CSTVisitor):
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         # ``self.config.name`` uses ``self``, not variables called ``config``/``name``.
-        node.value.visit(self)
+        walk(node.value, self)
         return False
 
 
 def names_in(node: cst.CSTNode) -> Set[str]:
     visitor = _Names()
-    node.visit(visitor)
+    walk(node, visitor)
     return visitor.names
 
 
@@ -60,7 +61,7 @@ def _is_name(node: cst.BaseExpression, name: Optional[str]) -> bool:
 # --- __init__ ---------------------------------------------------------------
 
 
-class _KwargsUse(cst.CSTVisitor):
+class _KwargsUse(Visitor):
     """How ``__init__`` uses its ``**kwargs`` mapping."""
 
     def __init__(self, kwargs: str) -> None:
@@ -100,7 +101,7 @@ class _KwargsUse(cst.CSTVisitor):
                     self.read.add(key)
 
 
-class _Derivations(cst.CSTVisitor):
+class _Derivations(Visitor):
     """``local = <expr>`` in ``__init__``: which names each local is computed from."""
 
     def __init__(self) -> None:
@@ -152,12 +153,12 @@ def init_facts(layer: LayerClass) -> Optional[InitFacts]:
     # ``size = tuple(output_size); super().__init__(size)``. Not through a functional
     # model's ``inputs=``/``outputs=``: they carry the graph every argument built.
     derivations = _Derivations()
-    init.node.body.visit(derivations)
+    walk(init.node.body, derivations)
     arg_names = derivations.closure(arg_names, {p.name for p in init.params}) | graph_names
     kwargs = next((p.name for p in init.params if p.kind == "varkw"), None)
     use = _KwargsUse(kwargs) if kwargs else None
     if use is not None:
-        init.node.body.visit(use)
+        walk(init.node.body, use)
     super_call = super_calls[0] if super_calls else None
     return InitFacts(
         method=init,
@@ -403,7 +404,7 @@ class _ConfigInterpreter:
             self._opaque(stmt)
 
 
-class _HasReturn(cst.CSTVisitor):
+class _HasReturn(Visitor):
     def __init__(self) -> None:
         self.found = False
 
@@ -419,7 +420,7 @@ class _HasReturn(cst.CSTVisitor):
 
 def _contains_return(node: cst.CSTNode) -> bool:
     visitor = _HasReturn()
-    node.visit(visitor)
+    walk(node, visitor)
     return visitor.found
 
 

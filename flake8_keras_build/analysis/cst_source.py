@@ -18,8 +18,18 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..model import Pos
+from .walk import Visitor, is_node_type, walk
 
 PositionMap = Dict[int, Pos]
+
+
+def is_twin_type(node_type: type) -> bool:
+    """Calls and statements: the nodes that get positions from their ast twins."""
+    return (
+        is_node_type(node_type, cst.BaseSmallStatement)
+        or is_node_type(node_type, cst.BaseCompoundStatement)
+        or is_node_type(node_type, cst.Call)
+    )
 
 # ast and libcst names of the same statement where they differ.
 _SAME_KIND = {
@@ -89,12 +99,12 @@ def _ast_nodes(root: ast.AST) -> List[ast.AST]:
     return found
 
 
-class _Collector(cst.CSTVisitor):
+class _Collector(Visitor):
     def __init__(self) -> None:
         self.nodes: List[cst.CSTNode] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement, cst.Call)):
+        if is_twin_type(type(node)):
             self.nodes.append(node)
         return True
 
@@ -127,7 +137,7 @@ def _pairs_match(a: ast.AST, c: cst.CSTNode) -> bool:
 def twin_positions(ast_root: ast.ClassDef, cst_root: cst.ClassDef) -> Optional[PositionMap]:
     """Positions of every call and statement of ``cst_root`` from ``ast_root``."""
     collector = _Collector()
-    cst_root.visit(collector)
+    walk(cst_root, collector)
     ast_nodes = _ast_nodes(ast_root)
     if len(ast_nodes) != len(collector.nodes):
         return None
@@ -159,7 +169,7 @@ def provider_positions(ast_root: ast.ClassDef, parsed: ParsedClass) -> PositionM
     # ast counts a form feed before ``class`` as a column, libcst does not.
     class_col_shift = ast_root.col_offset - _keyword_col(parsed.node, name_start.column)
     collector = _Collector()
-    parsed.node.visit(collector)  # the class's own nodes, not the ``if 1:`` wrapper
+    walk(parsed.node, collector)  # the class's own nodes, not the ``if 1:`` wrapper
     positions: PositionMap = {}
     for node in collector.nodes:
         start = ranges[node].start

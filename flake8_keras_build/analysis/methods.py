@@ -11,10 +11,17 @@ from ..model import AssignFact, CallFact, Guard, LayerClass, Method, Param, Pos
 from ..names import NameTable
 from .cst_source import PositionMap
 from .layers import ClassIndex, ClassInfo
+from .walk import Visitor, is_node_type, walk
 
 _WEIGHT_METHODS = frozenset({"add_weight", "add_variable"})
 _EMPTY_MODULE = cst.Module(body=[])
 _CONTAINER_METHODS = frozenset({"append", "extend", "insert", "add", "update", "setdefault"})
+
+
+def is_statement_type(node_type: type) -> bool:
+    return is_node_type(node_type, cst.BaseSmallStatement) or is_node_type(
+        node_type, cst.BaseCompoundStatement
+    )
 
 
 def cst_dotted(node: cst.BaseExpression) -> Optional[str]:
@@ -196,7 +203,7 @@ def _only_raises(node: cst.FunctionDef) -> bool:
     return bool(small) and all(isinstance(s, cst.Raise) for s in small)
 
 
-class _FactVisitor(cst.CSTVisitor):
+class _FactVisitor(Visitor):
     def __init__(self, positions: PositionMap, fallback: Pos, index: ClassIndex) -> None:
         self.positions = positions
         self.fallback = fallback
@@ -212,13 +219,13 @@ class _FactVisitor(cst.CSTVisitor):
         return self.positions.get(id(node), self.fallback)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+        if is_statement_type(type(node)):
             self._statements.append(self._pos(node))
         return super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         super().on_leave(original_node)
-        if isinstance(original_node, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+        if is_statement_type(type(original_node)):
             self._statements.pop()
 
     # Nested classes are analysed on their own.
@@ -362,7 +369,7 @@ def build_method(
     node: cst.FunctionDef, positions: PositionMap, fallback: Pos, index: ClassIndex
 ) -> Method:
     visitor = _FactVisitor(positions, fallback, index)
-    node.body.visit(visitor)
+    walk(node.body, visitor)
     return Method(
         name=node.name.value,
         pos=positions.get(id(node), fallback),
