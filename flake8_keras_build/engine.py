@@ -22,11 +22,14 @@ def lint(
     settings: Settings = Settings(),
     tree: Optional[ast.Module] = None,
     lines: Optional[Sequence[str]] = None,
+    filename: Optional[str] = None,
 ) -> List[Finding]:
     """Findings for one module, sorted by position.
 
     ``tree`` and ``lines`` are what flake8 already has; without them the source is
     parsed here. Code Python cannot parse yields nothing (flake8 reports E999).
+    ``filename`` (flake8's display name) locates the project's other modules, where
+    bases imported from them are looked up; the file itself is never read.
     """
     if source.startswith("\ufeff"):
         source = source[1:]  # flake8 strips a BOM too; ast rejects it in a str
@@ -44,7 +47,7 @@ def lint(
 
         for rule in RULES:
             findings.extend(rule.check_module(module, settings))
-    index = ClassIndex(tree, names, settings)
+    index = ClassIndex(tree, names, settings, filename)
     classes = index.of_interest()
     if not classes:
         return _sorted(findings)

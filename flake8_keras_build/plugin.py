@@ -52,6 +52,14 @@ class Plugin:
             "classes defined in other modules; `pkg.module.*` matches every class "
             "of that module.",
         )
+        manager.add_option(
+            "--keras-no-cross-module",
+            action="store_true",
+            default=False,
+            parse_from_config=True,
+            help="Do not look up base classes imported from the project's other "
+            "modules (they are read from disk, never executed).",
+        )
         # Opt-in rules are reported only when selected explicitly
         # (``--extend-select KLB304``); the rules modules import no libcst.
         from .rules import OPT_IN_CODES
@@ -66,6 +74,7 @@ class Plugin:
             cls.settings = Settings(
                 keras_version=parse_keras_version(options.keras_version),
                 layer_bases=parse_layer_bases(options.keras_layer_bases),
+                cross_module=not options.keras_no_cross_module,
             )
         except SettingsError as error:
             # flake8 prints an ExecutionError as one clear line and exits non-zero.
@@ -79,7 +88,9 @@ class Plugin:
             from .engine import lint
 
             source = "".join(self._lines)
-            findings = lint(source, self.settings, tree=self._tree, lines=self._lines)
+            findings = lint(
+                source, self.settings, tree=self._tree, lines=self._lines, filename=self._filename
+            )
         except Exception:  # noqa: BLE001 - an escaping exception aborts all of flake8
             LOG.exception("flake8-keras-build failed on %s; no KLB findings for it", self._filename)
             return

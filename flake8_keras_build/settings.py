@@ -22,6 +22,8 @@ class Settings:
 
     keras_version: KerasVersion = "auto"
     layer_bases: Tuple[str, ...] = ()
+    # Follow bases imported from the project's other modules (read from disk).
+    cross_module: bool = True
 
     def targets_keras2(self) -> bool:
         """Findings about Keras 2 behaviour are reported."""

@@ -78,12 +78,30 @@ def _matches_configured(resolved: str, bases: tuple[str, ...]) -> bool:
 class ClassIndex:
     """Every class of a module, classified once."""
 
-    def __init__(self, tree: ast.Module, names: NameTable, settings: Settings) -> None:
+    def __init__(
+        self,
+        tree: Optional[ast.Module],
+        names: NameTable,
+        settings: Settings,
+        filename: Optional[str] = None,
+        depth: int = 0,
+    ) -> None:
         self.names = names
         self.settings = settings
+        # Where the module is, to find the project's other modules; None: not known
+        # (or cross-module resolution is off).
+        self.filename = filename if settings.cross_module else None
+        self.depth = depth
         self._infos: Dict[int, ClassInfo] = {}
         self._active: Set[int] = set()
-        self.classes = [self.info(node) for node in iter_classes(tree.body)]
+        self.classes = [self.info(node) for node in iter_classes(tree.body)] if tree else []
+
+    @classmethod
+    def for_module(
+        cls, names: NameTable, settings: Settings, filename: str, depth: int
+    ) -> ClassIndex:
+        """An index of another module of the project, classifying on demand."""
+        return cls(None, names, settings, filename, depth)
 
     def info(self, node: ast.ClassDef) -> ClassInfo:
         key = id(node)
@@ -134,6 +152,13 @@ class ClassIndex:
             return kind
         if self.settings.layer_bases and _matches_configured(resolved, self.settings.layer_bases):
             return "layer"
+        if self.filename and resolved.rpartition(".")[2][:1].isupper():
+            # Only CamelCase names can be classes worth following into the project.
+            from .project import kind_of
+
+            kind = kind_of(resolved, self.filename, self.settings, self.depth)
+            if kind:
+                return kind
         if "." not in dotted and dotted not in self.names.bindings and self._star_keras():
             if dotted in keras_api.STAR_LAYER_NAMES:
                 return "model" if dotted in {"Model", "Sequential"} else "layer"

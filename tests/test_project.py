@@ -1,0 +1,179 @@
+"""Layer classes whose base is defined in another module of the project, found from
+the linted file's path and read statically (never imported)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Dict, Iterator, List, Tuple
+
+import pytest
+
+from flake8_keras_build.analysis import project
+from flake8_keras_build.engine import lint
+from flake8_keras_build.settings import Settings
+
+# A layer class that overrides __call__: KLB101 on line 5 whatever the base is.
+USER = """\
+{imports}
+
+
+class Child({base}):
+    def __call__(self, x):
+        return x
+"""
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> Iterator[None]:
+    project.clear_caches()
+    yield
+    project.clear_caches()
+
+
+def make(root: Path, files: Dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+def findings(
+    path: Path, imports: str, base: str, settings: Settings = Settings()
+) -> List[Tuple[int, str]]:
+    source = USER.format(imports=imports, base=base)
+    return [(f.line, f.code) for f in lint(source, settings, filename=str(path))]
+
+
+BASE = "import keras\n\n\nclass Base(keras.layers.Layer):\n    pass\n"
+
+
+def test_absolute_import_from_the_same_package(tmp_path: Path) -> None:
+    make(tmp_path, {"pkg/__init__.py": "", "pkg/base.py": BASE})
+    found = findings(tmp_path / "pkg" / "user.py", "from pkg.base import Base", "Base")
+    assert found == [(5, "KLB101")]
+
+
+def test_relative_imports(tmp_path: Path) -> None:
+    make(tmp_path, {"pkg/__init__.py": "", "pkg/base.py": BASE, "pkg/sub/__init__.py": ""})
+    assert findings(tmp_path / "pkg" / "user.py", "from .base import Base", "Base") == [
+        (5, "KLB101")
+    ]
+    user = tmp_path / "pkg" / "sub" / "user.py"
+    assert findings(user, "from ..base import Base", "Base") == [(5, "KLB101")]
+    assert findings(user, "from .. import base", "base.Base") == [(5, "KLB101")]
+
+
+def test_reexport_through_init(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/layers/__init__.py": "from pkg.layers.blocks import Block\n",
+            "pkg/layers/blocks.py": BASE.replace("Base", "Block"),
+        },
+    )
+    # Found from any directory below the one that holds ``pkg``, nearest first.
+    for user in (tmp_path / "model.py", tmp_path / "app" / "model.py"):
+        assert findings(user, "from pkg import layers", "layers.Block") == [(5, "KLB101")]
+
+
+def test_base_three_modules_away(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/a.py": "from pkg.b import B\n\n\nclass A(B):\n    pass\n",
+            "pkg/b.py": "from pkg.c import C as B\n",
+            "pkg/c.py": "import tensorflow as tf\n\n\nclass C(tf.keras.Model):\n    pass\n",
+        },
+    )
+    assert findings(tmp_path / "pkg" / "user.py", "from pkg.a import A", "A") == [(5, "KLB101")]
+
+
+def test_cycle_and_missing_module_stay_unknown(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/a.py": "from pkg.b import B\n\n\nclass A(B):\n    pass\n",
+            "pkg/b.py": "from pkg.a import A\n\n\nclass B(A):\n    pass\n",
+            "pkg/broken.py": "class Broken(:\n",
+        },
+    )
+    user = tmp_path / "pkg" / "user.py"
+    assert findings(user, "from pkg.a import A", "A") == []
+    assert findings(user, "from pkg.missing import M", "M") == []
+    assert findings(user, "from pkg.broken import Broken", "Broken") == []
+    assert findings(user, "from numpy import Thing", "Thing") == []
+
+
+def test_plain_class_in_another_module_is_not_a_layer(tmp_path: Path) -> None:
+    make(tmp_path, {"pkg/__init__.py": "", "pkg/base.py": "class Base:\n    pass\n"})
+    assert findings(tmp_path / "pkg" / "user.py", "from pkg.base import Base", "Base") == []
+
+
+def test_option_turns_it_off(tmp_path: Path) -> None:
+    make(tmp_path, {"pkg/__init__.py": "", "pkg/base.py": BASE})
+    off = Settings(cross_module=False)
+    assert findings(tmp_path / "pkg" / "user.py", "from pkg.base import Base", "Base", off) == []
+
+
+def test_each_base_module_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make(tmp_path, {"pkg/__init__.py": "", "pkg/base.py": BASE})
+    reads: List[str] = []
+    real = project._Module.__init__
+
+    def counting(self: project._Module, path: str, tree: object) -> None:
+        reads.append(path)
+        real(self, path, tree)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(project._Module, "__init__", counting)
+    for name in ("one", "two", "three"):
+        assert findings(tmp_path / "pkg" / f"{name}.py", "from pkg.base import Base", "Base")
+    assert reads == [str(tmp_path / "pkg" / "base.py")]
+    assert project.modules_read() == set(reads)
+
+
+def test_stdin_with_display_name(tmp_path: Path) -> None:
+    make(tmp_path, {"pkg/__init__.py": "", "pkg/base.py": BASE})
+    source = USER.format(imports="from .base import Base", base="Base")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "flake8",
+            "--isolated",
+            "--select",
+            "KLB",
+            "--stdin-display-name=pkg/user.py",
+            "-",
+        ],
+        input=source,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.stdout.startswith("pkg/user.py:5:5: KLB101"), result.stdout + result.stderr
+    off = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "flake8",
+            "--isolated",
+            "--select",
+            "KLB",
+            "--keras-no-cross-module",
+            "--stdin-display-name=pkg/user.py",
+            "-",
+        ],
+        input=source,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert off.stdout == "", off.stdout + off.stderr
