@@ -47,7 +47,9 @@ def lint(
 
         for rule in RULES:
             findings.extend(rule.check_module(module, settings))
-    index = ClassIndex(tree, names, settings, filename)
+    # Other modules are worth reading only for code that uses Keras at all: one
+    # substring test keeps the standard library and other projects from paying.
+    index = ClassIndex(tree, names, settings, filename if "keras" in source else None)
     classes = index.of_interest()
     if not classes:
         return _sorted(findings)

@@ -15,8 +15,9 @@ from flake8_keras_build.analysis import project
 from flake8_keras_build.engine import lint
 from flake8_keras_build.settings import Settings
 
-# A layer class that overrides __call__: KLB101 on line 5 whatever the base is.
+# A layer class that overrides __call__: KLB101 on line 6 whatever the base is.
 USER = """\
+import keras
 {imports}
 
 
@@ -53,17 +54,17 @@ BASE = "import keras\n\n\nclass Base(keras.layers.Layer):\n    pass\n"
 def test_absolute_import_from_the_same_package(tmp_path: Path) -> None:
     make(tmp_path, {"pkg/__init__.py": "", "pkg/base.py": BASE})
     found = findings(tmp_path / "pkg" / "user.py", "from pkg.base import Base", "Base")
-    assert found == [(5, "KLB101")]
+    assert found == [(6, "KLB101")]
 
 
 def test_relative_imports(tmp_path: Path) -> None:
     make(tmp_path, {"pkg/__init__.py": "", "pkg/base.py": BASE, "pkg/sub/__init__.py": ""})
     assert findings(tmp_path / "pkg" / "user.py", "from .base import Base", "Base") == [
-        (5, "KLB101")
+        (6, "KLB101")
     ]
     user = tmp_path / "pkg" / "sub" / "user.py"
-    assert findings(user, "from ..base import Base", "Base") == [(5, "KLB101")]
-    assert findings(user, "from .. import base", "base.Base") == [(5, "KLB101")]
+    assert findings(user, "from ..base import Base", "Base") == [(6, "KLB101")]
+    assert findings(user, "from .. import base", "base.Base") == [(6, "KLB101")]
 
 
 def test_reexport_through_init(tmp_path: Path) -> None:
@@ -77,7 +78,22 @@ def test_reexport_through_init(tmp_path: Path) -> None:
     )
     # Found from any directory below the one that holds ``pkg``, nearest first.
     for user in (tmp_path / "model.py", tmp_path / "app" / "model.py"):
-        assert findings(user, "from pkg import layers", "layers.Block") == [(5, "KLB101")]
+        assert findings(user, "from pkg import layers", "layers.Block") == [(6, "KLB101")]
+
+
+def test_star_reexport_through_init(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/layers/__init__.py": "from pkg.layers.masks import *\nfrom keras.layers import *\n",
+            "pkg/layers/masks.py": BASE.replace("Base", "Mask"),
+        },
+    )
+    user = tmp_path / "pkg" / "user.py"
+    assert findings(user, "from pkg import layers", "layers.Mask") == [(6, "KLB101")]
+    assert findings(user, "from pkg import layers", "layers.Dense") == [(6, "KLB101")]
+    assert findings(user, "from pkg import layers", "layers.Helper") == []
 
 
 def test_base_three_modules_away(tmp_path: Path) -> None:
@@ -90,7 +106,7 @@ def test_base_three_modules_away(tmp_path: Path) -> None:
             "pkg/c.py": "import tensorflow as tf\n\n\nclass C(tf.keras.Model):\n    pass\n",
         },
     )
-    assert findings(tmp_path / "pkg" / "user.py", "from pkg.a import A", "A") == [(5, "KLB101")]
+    assert findings(tmp_path / "pkg" / "user.py", "from pkg.a import A", "A") == [(6, "KLB101")]
 
 
 def test_cycle_and_missing_module_stay_unknown(tmp_path: Path) -> None:
@@ -113,6 +129,14 @@ def test_cycle_and_missing_module_stay_unknown(tmp_path: Path) -> None:
 def test_plain_class_in_another_module_is_not_a_layer(tmp_path: Path) -> None:
     make(tmp_path, {"pkg/__init__.py": "", "pkg/base.py": "class Base:\n    pass\n"})
     assert findings(tmp_path / "pkg" / "user.py", "from pkg.base import Base", "Base") == []
+
+
+def test_files_that_never_mention_keras_do_not_look(tmp_path: Path) -> None:
+    make(tmp_path, {"pkg/__init__.py": "", "pkg/base.py": BASE})
+    source = USER.format(imports="from pkg.base import Base", base="Base").replace(
+        "import keras\n", ""
+    )
+    assert lint(source, filename=str(tmp_path / "pkg" / "user.py")) == []
 
 
 def test_option_turns_it_off(tmp_path: Path) -> None:
@@ -157,7 +181,7 @@ def test_stdin_with_display_name(tmp_path: Path) -> None:
         cwd=tmp_path,
         check=False,
     )
-    assert result.stdout.startswith("pkg/user.py:5:5: KLB101"), result.stdout + result.stderr
+    assert result.stdout.startswith("pkg/user.py:6:5: KLB101"), result.stdout + result.stderr
     off = subprocess.run(
         [
             sys.executable,

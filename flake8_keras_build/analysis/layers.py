@@ -7,6 +7,7 @@ class of interest are parsed with libcst.
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional, Set
 
@@ -90,7 +91,7 @@ class ClassIndex:
         self.settings = settings
         # Where the module is, to find the project's other modules; None: not known
         # (or cross-module resolution is off).
-        self.filename = filename if settings.cross_module else None
+        self.filename = os.path.abspath(filename) if filename and settings.cross_module else None
         self.depth = depth
         self._infos: Dict[int, ClassInfo] = {}
         self._active: Set[int] = set()

@@ -14,16 +14,20 @@ from __future__ import annotations
 
 import ast
 import os
-from typing import Dict, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Dict, Optional, Set, Tuple
 
 from .. import keras_api
 from ..settings import Settings
+
+if TYPE_CHECKING:
+    from .layers import ClassIndex
 
 _MAX_DEPTH = 12  # modules followed from one base; deeper chains stay unknown
 
 
 class _Module:
-    """What a base module offers: its classes and its import table (parsed once)."""
+    """What a base module offers: its classes and its import table (parsed once),
+    and its classes' kinds (classified once, whoever imports them)."""
 
     def __init__(self, path: str, tree: ast.Module) -> None:
         from ..names import NameTable
@@ -32,17 +36,25 @@ class _Module:
         self.path = path
         self.names = NameTable.from_module(tree)
         self.classes = {node.name: node for node in iter_classes(tree.body)}
+        self.index: Optional[ClassIndex] = None
+
+    def kind_of_class(self, node: ast.ClassDef, settings: Settings, depth: int) -> Optional[str]:
+        if self.index is None:
+            from .layers import ClassIndex
+
+            self.index = ClassIndex.for_module(self.names, settings, self.path, depth + 1)
+        return self.index.info(node).kind
 
 
 _MODULES: Dict[str, Optional[_Module]] = {}
 _KINDS: Dict[Tuple[str, str], Optional[str]] = {}
 _EXISTS: Dict[str, bool] = {}
+_FOUND: Dict[Tuple[str, str], Optional[str]] = {}
 
 
 def clear_caches() -> None:
-    _MODULES.clear()
-    _KINDS.clear()
-    _EXISTS.clear()
+    for cache in (_MODULES, _KINDS, _EXISTS, _FOUND):
+        cache.clear()
 
 
 def _exists(path: str) -> bool:
@@ -91,6 +103,15 @@ def _roots(importer: str, head: str) -> list[str]:
 
 def _find(dotted_module: str, importer: str) -> Optional[str]:
     """The file of module ``dotted_module`` (``a.b`` or relative ``..a.b``)."""
+    # Files of one directory share the answer: most lookups are for names that are
+    # not in the project at all (``tensorflow.TensorShape``), asked again and again.
+    key = (os.path.dirname(importer), dotted_module)
+    if key not in _FOUND:
+        _FOUND[key] = _find_uncached(dotted_module, importer)
+    return _FOUND[key]
+
+
+def _find_uncached(dotted_module: str, importer: str) -> Optional[str]:
     level = len(dotted_module) - len(dotted_module.lstrip("."))
     parts = tuple(p for p in dotted_module.lstrip(".").split(".") if p)
     if level:
@@ -112,7 +133,7 @@ def kind_of(dotted: str, importer: str, settings: Settings, depth: int = 0) -> O
     ``"layer"``, ``"model"``, ``"metric"`` or None (unknown or not a layer)."""
     if depth > _MAX_DEPTH or not dotted.strip("."):
         return None
-    key = (os.path.abspath(importer), dotted)
+    key = (importer, dotted)
     if key in _KINDS:
         return _KINDS[key]
     _KINDS[key] = None  # a cycle between modules is no evidence of a layer
@@ -147,16 +168,30 @@ def _kind_in_module(
     name, tail = rest[0], rest[1:]
     node = module.classes.get(name) if not tail else None
     if node is not None:
-        from .layers import ClassIndex
-
-        index = ClassIndex.for_module(module.names, settings, module.path, depth + 1)
-        return index.info(node).kind
+        return module.kind_of_class(node, settings, depth)
     target = module.names.bindings.get(name)
     if isinstance(target, str):
         # A re-export (``from .dense import Dense`` in an ``__init__``) or a module.
         full = ".".join([target] + tail)
         kind = keras_api.layer_kind(full)
         return kind or kind_of(full, module.path, settings, depth + 1)
+    if target is None and name not in module.names.bindings and not tail:
+        return _kind_from_stars(module, name, settings, depth)
+    return None
+
+
+def _kind_from_stars(module: _Module, name: str, settings: Settings, depth: int) -> Optional[str]:
+    """``from .blocks import *`` in an ``__init__``: the name may come from there."""
+    for star in module.names.star_modules:
+        full = star + name if star.endswith(".") else f"{star}.{name}"
+        if any(part in keras_api.KERAS_ROOTS for part in star.split(".")):
+            # What a star import from Keras brings is only known for common names.
+            if name in keras_api.STAR_LAYER_NAMES:
+                return keras_api.layer_kind(full)
+            continue
+        kind = kind_of(full, module.path, settings, depth + 1)
+        if kind:
+            return kind
     return None
 
 
