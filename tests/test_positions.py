@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from typing import List
+from typing import List, Tuple
 
 import pytest
 
-from flake8_keras_build.analysis.cst_source import parse_class, provider_positions, twin_positions
-from flake8_keras_build.analysis.layers import iter_classes
+from flake8_keras_build.analysis.cst_source import parse_class, provider_positions
+from flake8_keras_build.analysis.layers import ClassIndex, iter_classes
+from flake8_keras_build.analysis.methods import _build
 from flake8_keras_build.engine import split_lines
+from flake8_keras_build.model import LayerClass
+from flake8_keras_build.names import NameTable
 from flake8_keras_build.rules import RULES
+from flake8_keras_build.settings import Settings
 
 TRICKY = [
     '''
@@ -78,16 +82,31 @@ def _sources() -> List[str]:
     sources = [textwrap.dedent(s).lstrip("\n") for s in TRICKY]
     for rule in RULES:
         sources += [ex.source for ex in rule.invalid + rule.valid]  # type: ignore[operator]
-    return sources
+    return [source for source in sources if "class " in source]
+
+
+def _fact_positions(layer: LayerClass) -> List[Tuple[str, int, int]]:
+    found = []
+    for method in layer.methods.values():
+        found.append((f"def {method.name}", method.pos.line, method.pos.col))
+        found += [(c.func, c.pos.line, c.pos.col) for c in method.calls]
+        found += [(c.func + " stmt", c.stmt_pos.line, c.stmt_pos.col) for c in method.calls]
+        found += [(a.attr, a.pos.line, a.pos.col) for a in method.assigns]
+    return found
 
 
 @pytest.mark.parametrize("source", _sources())
 def test_twins_agree_with_libcst_positions(source: str) -> None:
     tree = ast.parse(source)
     lines = split_lines(source)
+    index = ClassIndex(tree, NameTable.from_module(tree), Settings())
+    compared = 0
     for node in iter_classes(tree.body):
         parsed = parse_class(lines, node)
         assert parsed is not None
-        twins = twin_positions(node, parsed.node)
-        assert twins is not None, "twins could not be paired"
-        assert twins == provider_positions(node, parsed)
+        info = index.info(node)
+        twins = _build(info, parsed, index, None)  # raises TwinMismatch if unpaired
+        provided = _build(info, parsed, index, provider_positions(node, parsed))
+        assert _fact_positions(twins) == _fact_positions(provided)
+        compared += len(_fact_positions(twins))
+    assert compared, "the example has facts to compare"

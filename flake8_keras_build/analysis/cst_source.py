@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -93,12 +93,6 @@ def _ast_key(node: ast.AST) -> Tuple[int, int, int, int]:
     return (line, col, -end_line, -end_col)
 
 
-def _ast_nodes(root: ast.AST) -> List[ast.AST]:
-    found: List[ast.AST] = [n for n in ast.walk(root) if isinstance(n, (ast.stmt, ast.Call))]
-    found.sort(key=_ast_key)
-    return found
-
-
 class _Collector(Visitor):
     def __init__(self) -> None:
         self.nodes: List[cst.CSTNode] = []
@@ -134,19 +128,60 @@ def _pairs_match(a: ast.AST, c: cst.CSTNode) -> bool:
     return _SAME_KIND.get(name, name) == type(c).__name__
 
 
-def twin_positions(ast_root: ast.ClassDef, cst_root: cst.ClassDef) -> Optional[PositionMap]:
-    """Positions of every call and statement of ``cst_root`` from ``ast_root``."""
-    collector = _Collector()
-    walk(cst_root, collector)
-    ast_nodes = _ast_nodes(ast_root)
-    if len(ast_nodes) != len(collector.nodes):
+class TwinMismatch(Exception):
+    """The libcst walk and the ast twins disagree: use ``provider_positions``."""
+
+
+PositionSource = Union["TwinPositions", "MapPositions"]
+
+
+class TwinPositions:
+    """Hands out the ast twins' positions, in order, as the walk meets calls and
+    statements; raises ``TwinMismatch`` at the first node that does not pair."""
+
+    def __init__(self, twins: List[ast.AST]) -> None:
+        self.twins = twins
+        self.next = 0
+
+    def take(self, node: cst.CSTNode) -> Pos:
+        if self.next >= len(self.twins) or not _pairs_match(self.twins[self.next], node):
+            raise TwinMismatch
+        twin = self.twins[self.next]
+        self.next += 1
+        return Pos(twin.lineno, twin.col_offset)  # type: ignore[attr-defined]
+
+    def finish(self) -> None:
+        if self.next != len(self.twins):
+            raise TwinMismatch
+
+
+class MapPositions:
+    """Positions looked up in a map (the ``provider_positions`` fallback)."""
+
+    def __init__(self, positions: PositionMap, fallback: Pos) -> None:
+        self.positions = positions
+        self.fallback = fallback
+
+    def take(self, node: cst.CSTNode) -> Pos:
+        return self.positions.get(id(node), self.fallback)
+
+    def finish(self) -> None:
         return None
-    positions: PositionMap = {}
-    for a, c in zip(ast_nodes, collector.nodes):
-        if not _pairs_match(a, c):
-            return None
-        positions[id(c)] = Pos(a.lineno, a.col_offset)  # type: ignore[attr-defined]
-    return positions
+
+
+def body_twins(func: ast.AST) -> List[ast.AST]:
+    """The calls and statements of a method body in source order, as the fact walk
+    meets them (a nested class is met, its contents are not)."""
+    found: List[ast.AST] = []
+    stack: List[ast.AST] = list(getattr(func, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.stmt, ast.Call)):
+            found.append(node)
+        if not isinstance(node, ast.ClassDef):
+            stack.extend(ast.iter_child_nodes(node))
+    found.sort(key=_ast_key)
+    return found
 
 
 def _keyword_col(node: cst.CSTNode, name_col: int) -> int:
@@ -182,7 +217,3 @@ def provider_positions(ast_root: ast.ClassDef, parsed: ParsedClass) -> PositionM
             col += class_col_shift
         positions[id(node)] = Pos(line + line_shift, col)
     return positions
-
-
-def class_positions(ast_root: ast.ClassDef, parsed: ParsedClass) -> PositionMap:
-    return twin_positions(ast_root, parsed.node) or provider_positions(ast_root, parsed)

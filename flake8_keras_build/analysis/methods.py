@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Dict, List, Optional, Sequence
 
 import libcst as cst
@@ -9,19 +10,23 @@ import libcst as cst
 from ..keras_api import is_variable_factory
 from ..model import AssignFact, CallFact, Guard, LayerClass, Method, Param, Pos
 from ..names import NameTable
-from .cst_source import PositionMap
+from .cst_source import (
+    MapPositions,
+    ParsedClass,
+    PositionMap,
+    PositionSource,
+    TwinMismatch,
+    TwinPositions,
+    body_twins,
+    is_twin_type,
+    provider_positions,
+)
 from .layers import ClassIndex, ClassInfo
 from .walk import Visitor, is_node_type, walk
 
 _WEIGHT_METHODS = frozenset({"add_weight", "add_variable"})
 _EMPTY_MODULE = cst.Module(body=[])
 _CONTAINER_METHODS = frozenset({"append", "extend", "insert", "add", "update", "setdefault"})
-
-
-def is_statement_type(node_type: type) -> bool:
-    return is_node_type(node_type, cst.BaseSmallStatement) or is_node_type(
-        node_type, cst.BaseCompoundStatement
-    )
 
 
 def cst_dotted(node: cst.BaseExpression) -> Optional[str]:
@@ -204,8 +209,9 @@ def _only_raises(node: cst.FunctionDef) -> bool:
 
 
 class _FactVisitor(Visitor):
-    def __init__(self, positions: PositionMap, fallback: Pos, index: ClassIndex) -> None:
-        self.positions = positions
+    def __init__(self, source: PositionSource, fallback: Pos, index: ClassIndex) -> None:
+        self.source = source
+        self.positions: Dict[int, Pos] = {}
         self.fallback = fallback
         self.index = index
         self.names: NameTable = index.names
@@ -219,13 +225,18 @@ class _FactVisitor(Visitor):
         return self.positions.get(id(node), self.fallback)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if is_statement_type(type(node)):
-            self._statements.append(self._pos(node))
+        node_type = type(node)
+        if is_twin_type(node_type):
+            # Every call and statement is met here first, in source order.
+            self.positions[id(node)] = self.source.take(node)
+            if not is_node_type(node_type, cst.Call):
+                self._statements.append(self.positions[id(node)])
         return super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         super().on_leave(original_node)
-        if is_statement_type(type(original_node)):
+        node_type = type(original_node)
+        if is_twin_type(node_type) and not is_node_type(node_type, cst.Call):
             self._statements.pop()
 
     # Nested classes are analysed on their own.
@@ -366,13 +377,14 @@ class _FactVisitor(Visitor):
 
 
 def build_method(
-    node: cst.FunctionDef, positions: PositionMap, fallback: Pos, index: ClassIndex
+    node: cst.FunctionDef, pos: Pos, source: PositionSource, index: ClassIndex
 ) -> Method:
-    visitor = _FactVisitor(positions, fallback, index)
+    visitor = _FactVisitor(source, pos, index)
     walk(node.body, visitor)
+    source.finish()
     return Method(
         name=node.name.value,
-        pos=positions.get(id(node), fallback),
+        pos=pos,
         params=_params(node),
         calls=visitor.calls,
         assigns=visitor.assigns,
@@ -386,11 +398,30 @@ def _class_functions(node: cst.ClassDef) -> Sequence[cst.FunctionDef]:
     return [stmt for stmt in body if isinstance(stmt, cst.FunctionDef)]
 
 
-def build_layer_class(
-    info: ClassInfo, node: cst.ClassDef, positions: PositionMap, index: ClassIndex
+def build_layer_class(info: ClassInfo, parsed: ParsedClass, index: ClassIndex) -> LayerClass:
+    """The class's model, with positions from the ast twins; libcst's own positions
+    (slow) only if the twins do not pair."""
+    try:
+        return _build(info, parsed, index, None)
+    except TwinMismatch:
+        return _build(info, parsed, index, provider_positions(info.node, parsed))
+
+
+def _build(
+    info: ClassInfo, parsed: ParsedClass, index: ClassIndex, provided: Optional[PositionMap]
 ) -> LayerClass:
-    pos = positions.get(id(node), Pos(info.node.lineno, info.node.col_offset))
+    pos = Pos(info.node.lineno, info.node.col_offset)
+    functions = _class_functions(parsed.node)
+    twins = [s for s in info.node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if provided is None and [f.name.value for f in functions] != [t.name for t in twins]:
+        raise TwinMismatch
     methods: Dict[str, Method] = {}
-    for func in _class_functions(node):
-        methods[func.name.value] = build_method(func, positions, pos, index)
-    return LayerClass(info=info, pos=pos, methods=methods, node=node)
+    for func, twin in zip(functions, twins):
+        if provided is None:
+            source: PositionSource = TwinPositions(body_twins(twin))
+            method_pos = Pos(twin.lineno, twin.col_offset)
+        else:
+            source = MapPositions(provided, pos)
+            method_pos = provided.get(id(func), pos)
+        methods[func.name.value] = build_method(func, method_pos, source, index)
+    return LayerClass(info=info, pos=pos, methods=methods, node=parsed.node)

@@ -6,7 +6,7 @@ from typing import Dict, List, Sequence
 
 from ..model import LayerClass
 from .construction import config_facts, init_facts
-from .cst_source import class_positions, parse_class
+from .cst_source import parse_class
 from .layers import ClassIndex, ClassInfo
 from .methods import build_layer_class
 
@@ -20,8 +20,7 @@ def build_models(
         parsed = parse_class(lines, info.node)
         if parsed is None:
             continue
-        positions = class_positions(info.node, parsed)
-        layer = build_layer_class(info, parsed.node, positions, index)
+        layer = build_layer_class(info, parsed, index)
         layer.keras_bases, layer.foreign_bases = index.base_names(info)
         layer.decorators = index.decorator_names(info)
         layer.init = init_facts(layer)
