@@ -7,7 +7,7 @@ keeps its libcst node only so that fixes can rewrite exactly that node.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from .analysis.layers import ClassInfo
 
@@ -184,9 +184,11 @@ class LayerClass:
     foreign_bases: bool = False  # an ancestor (not Keras) whose methods cannot be seen
     ancestors: List[LayerClass] = field(default_factory=list)  # same file, nearest first
     siblings: List[LayerClass] = field(default_factory=list)  # every layer class of the file
+    # Every method the class defines; ``methods`` holds only those the rules read.
+    method_names: Set[str] = field(default_factory=set)
 
     def defines(self, name: str) -> bool:
-        return name in self.methods
+        return name in self.method_names
 
     @property
     def name(self) -> str:

@@ -9,11 +9,12 @@ from typing import List, Tuple
 
 import pytest
 
-from flake8_keras_build.analysis.cst_source import parse_class, provider_positions
+from flake8_keras_build.analysis.cst_source import TwinPositions, body_twins, parse_definition
 from flake8_keras_build.analysis.layers import ClassIndex, iter_classes
-from flake8_keras_build.analysis.methods import _build
+from flake8_keras_build.analysis.method_selection import class_functions
+from flake8_keras_build.analysis.methods import build_method, method_model
 from flake8_keras_build.engine import split_lines
-from flake8_keras_build.model import LayerClass
+from flake8_keras_build.model import Method, Pos
 from flake8_keras_build.names import NameTable
 from flake8_keras_build.rules import RULES
 from flake8_keras_build.settings import Settings
@@ -85,13 +86,11 @@ def _sources() -> List[str]:
     return [source for source in sources if "class " in source]
 
 
-def _fact_positions(layer: LayerClass) -> List[Tuple[str, int, int]]:
-    found = []
-    for method in layer.methods.values():
-        found.append((f"def {method.name}", method.pos.line, method.pos.col))
-        found += [(c.func, c.pos.line, c.pos.col) for c in method.calls]
-        found += [(c.func + " stmt", c.stmt_pos.line, c.stmt_pos.col) for c in method.calls]
-        found += [(a.attr, a.pos.line, a.pos.col) for a in method.assigns]
+def _fact_positions(method: Method) -> List[Tuple[str, int, int]]:
+    found = [(f"def {method.name}", method.pos.line, method.pos.col)]
+    found += [(c.func, c.pos.line, c.pos.col) for c in method.calls]
+    found += [(c.func + " stmt", c.stmt_pos.line, c.stmt_pos.col) for c in method.calls]
+    found += [(a.attr, a.pos.line, a.pos.col) for a in method.assigns]
     return found
 
 
@@ -102,11 +101,16 @@ def test_twins_agree_with_libcst_positions(source: str) -> None:
     index = ClassIndex(tree, NameTable.from_module(tree), Settings())
     compared = 0
     for node in iter_classes(tree.body):
-        parsed = parse_class(lines, node)
-        assert parsed is not None
-        info = index.info(node)
-        twins = _build(info, parsed, index, None)  # raises TwinMismatch if unpaired
-        provided = _build(info, parsed, index, provider_positions(node, parsed))
-        assert _fact_positions(twins) == _fact_positions(provided)
-        compared += len(_fact_positions(twins))
+        for function in class_functions(node):
+            parsed = parse_definition(lines, function)
+            assert parsed is not None
+            twin = body_twins(function)
+            # The twins must pair: build_method raises TwinMismatch otherwise.
+            paired = build_method(
+                parsed.node, Pos(function.lineno, function.col_offset),  # type: ignore[arg-type]
+                TwinPositions(twin), index,
+            )
+            provided = method_model(function, parsed, index, twins=False)
+            assert _fact_positions(paired) == _fact_positions(provided)
+            compared += len(twin)
     assert compared, "the example has facts to compare"

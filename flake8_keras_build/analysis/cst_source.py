@@ -41,16 +41,21 @@ _SAME_KIND = {
 
 
 @dataclass(frozen=True)
-class ParsedClass:
-    """A class parsed on its own: the snippet module and the class node in it."""
+class Parsed:
+    """A class or method parsed on its own: the snippet module and the node in it."""
 
     module: cst.Module
-    node: cst.ClassDef
+    node: Union[cst.ClassDef, cst.FunctionDef]
 
 
-def parse_class(lines: Sequence[str], node: ast.ClassDef) -> Optional[ParsedClass]:
-    """Parse just the lines of ``node``; None when libcst cannot parse them."""
-    first = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
+_KEYWORDS = {ast.ClassDef: ("class",), ast.FunctionDef: ("def",), ast.AsyncFunctionDef: ("async",)}
+
+
+def parse_definition(lines: Sequence[str], node: ast.stmt) -> Optional[Parsed]:
+    """Parse just the lines of a class or function definition; None when libcst
+    cannot parse them (flake8 has reported E999 if Python could not either)."""
+    decorators = getattr(node, "decorator_list", [])
+    first = min([node.lineno] + [d.lineno for d in decorators]) - 1
     last = node.end_lineno or node.lineno
     chunk = list(lines[first:last])
     if not chunk:
@@ -59,28 +64,28 @@ def parse_class(lines: Sequence[str], node: ast.ClassDef) -> Optional[ParsedClas
     # Python's tokenizer also takes a form feed as indentation.
     stripped = head.lstrip(" \t\f")
     indent = head[: len(head) - len(stripped)]
-    if not stripped.startswith(("@", "class")):
+    if not stripped.startswith(("@",) + _KEYWORDS.get(type(node), ())):
         return None  # e.g. ``if x: class A(Layer): ...`` on one line
     source = "".join(chunk)
     if not source.endswith("\n"):
         source += "\n"
     if indent.strip("\f"):
-        # An indented class (inside a function or an ``if``) keeps its columns
-        # under a dummy block.
+        # An indented definition (a method, or a class inside a function or an
+        # ``if``) keeps its columns under a dummy block.
         source = "if 1:\n" + source
     try:
         module = cst.parse_module(source)
     except Exception:  # noqa: BLE001 - libcst raises several types on bad input
         return None
-    found = _first_class(module)
-    return ParsedClass(module, found) if found is not None else None
+    found = _first_definition(module)
+    return Parsed(module, found) if found is not None else None
 
 
-def _first_class(module: cst.Module) -> Optional[cst.ClassDef]:
+def _first_definition(module: cst.Module) -> Optional[Union[cst.ClassDef, cst.FunctionDef]]:
     stmt: cst.CSTNode = module.body[0] if module.body else module
     if isinstance(stmt, cst.If) and isinstance(stmt.body, cst.IndentedBlock) and stmt.body.body:
         stmt = stmt.body.body[0]
-    return stmt if isinstance(stmt, cst.ClassDef) else None
+    return stmt if isinstance(stmt, (cst.ClassDef, cst.FunctionDef)) else None
 
 
 def _ast_key(node: ast.AST) -> Tuple[int, int, int, int]:
@@ -195,16 +200,17 @@ def _keyword_col(node: cst.CSTNode, name_col: int) -> int:
     return col
 
 
-def provider_positions(ast_root: ast.ClassDef, parsed: ParsedClass) -> PositionMap:
+def provider_positions(ast_root: ast.stmt, parsed: Parsed) -> PositionMap:
     """The slow, always-right way: libcst's own positions in the snippet, whose
-    columns are the file's, shifted to the file's lines."""
+    columns are the file's, shifted to the file's lines. ``ast_root`` is the
+    definition's twin (for where its keyword is)."""
     ranges = MetadataWrapper(parsed.module, unsafe_skip_copy=True).resolve(PositionProvider)
     name_start = ranges[parsed.node.name].start
     line_shift = ast_root.lineno - name_start.line
     # ast counts a form feed before ``class`` as a column, libcst does not.
     class_col_shift = ast_root.col_offset - _keyword_col(parsed.node, name_start.column)
     collector = _Collector()
-    walk(parsed.node, collector)  # the class's own nodes, not the ``if 1:`` wrapper
+    walk(parsed.node, collector)  # the definition's own nodes, not the ``if 1:`` wrapper
     positions: PositionMap = {}
     for node in collector.nodes:
         start = ranges[node].start

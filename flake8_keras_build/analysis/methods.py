@@ -12,16 +12,17 @@ from ..model import AssignFact, CallFact, Guard, LayerClass, Method, Param, Pos
 from ..names import NameTable
 from .cst_source import (
     MapPositions,
-    ParsedClass,
-    PositionMap,
+    Parsed,
     PositionSource,
     TwinMismatch,
     TwinPositions,
     body_twins,
     is_twin_type,
+    parse_definition,
     provider_positions,
 )
 from .layers import ClassIndex, ClassInfo
+from .method_selection import class_functions, selected_methods
 from .walk import Visitor, is_node_type, walk
 
 _WEIGHT_METHODS = frozenset({"add_weight", "add_variable"})
@@ -393,35 +394,33 @@ def build_method(
     )
 
 
-def _class_functions(node: cst.ClassDef) -> Sequence[cst.FunctionDef]:
-    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else []
-    return [stmt for stmt in body if isinstance(stmt, cst.FunctionDef)]
-
-
-def build_layer_class(info: ClassInfo, parsed: ParsedClass, index: ClassIndex) -> LayerClass:
-    """The class's model, with positions from the ast twins; libcst's own positions
-    (slow) only if the twins do not pair."""
-    try:
-        return _build(info, parsed, index, None)
-    except TwinMismatch:
-        return _build(info, parsed, index, provider_positions(info.node, parsed))
-
-
-def _build(
-    info: ClassInfo, parsed: ParsedClass, index: ClassIndex, provided: Optional[PositionMap]
-) -> LayerClass:
+def build_layer_class(info: ClassInfo, lines: Sequence[str], index: ClassIndex) -> LayerClass:
+    """The class's model from the methods rules read, each parsed on its own, with
+    positions from the ast twins (libcst's own positions, slow, only if they do not
+    pair). A method libcst cannot parse is left out."""
     pos = Pos(info.node.lineno, info.node.col_offset)
-    functions = _class_functions(parsed.node)
-    twins = [s for s in info.node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    if provided is None and [f.name.value for f in functions] != [t.name for t in twins]:
-        raise TwinMismatch
+    wanted = selected_methods(info.node)
     methods: Dict[str, Method] = {}
-    for func, twin in zip(functions, twins):
-        if provided is None:
-            source: PositionSource = TwinPositions(body_twins(twin))
-            method_pos = Pos(twin.lineno, twin.col_offset)
-        else:
-            source = MapPositions(provided, pos)
-            method_pos = provided.get(id(func), pos)
-        methods[func.name.value] = build_method(func, method_pos, source, index)
-    return LayerClass(info=info, pos=pos, methods=methods, node=parsed.node)
+    names: List[str] = []
+    for twin in class_functions(info.node):
+        names.append(twin.name)
+        if twin.name not in wanted:
+            continue
+        parsed = parse_definition(lines, twin)
+        if parsed is None or not isinstance(parsed.node, cst.FunctionDef):
+            continue
+        methods[twin.name] = method_model(twin, parsed, index, twins=True)
+    return LayerClass(info=info, pos=pos, methods=methods, node=None, method_names=set(names))
+
+
+def method_model(twin: ast.stmt, parsed: Parsed, index: ClassIndex, twins: bool) -> Method:
+    """``twins=False`` forces libcst's own positions (the fallback, and tests)."""
+    assert isinstance(parsed.node, cst.FunctionDef)
+    pos = Pos(twin.lineno, twin.col_offset)
+    if twins:
+        try:
+            return build_method(parsed.node, pos, TwinPositions(body_twins(twin)), index)
+        except TwinMismatch:
+            pass
+    source = MapPositions(provider_positions(twin, parsed), pos)
+    return build_method(parsed.node, pos, source, index)

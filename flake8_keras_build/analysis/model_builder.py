@@ -6,7 +6,6 @@ from typing import Dict, List, Sequence
 
 from ..model import LayerClass
 from .construction import config_facts, init_facts
-from .cst_source import parse_class
 from .layers import ClassIndex, ClassInfo
 from .methods import build_layer_class
 
@@ -14,13 +13,10 @@ from .methods import build_layer_class
 def build_models(
     classes: Sequence[ClassInfo], lines: Sequence[str], index: ClassIndex
 ) -> List[LayerClass]:
-    """One model per class libcst can parse, linked to its same-file ancestors."""
+    """One model per class, linked to its same-file ancestors."""
     models: Dict[int, LayerClass] = {}
     for info in classes:
-        parsed = parse_class(lines, info.node)
-        if parsed is None:
-            continue
-        layer = build_layer_class(info, parsed, index)
+        layer = build_layer_class(info, lines, index)
         layer.keras_bases, layer.foreign_bases = index.base_names(info)
         layer.decorators = index.decorator_names(info)
         layer.init = init_facts(layer)
