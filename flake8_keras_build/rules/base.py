@@ -18,6 +18,20 @@ from ..settings import Settings
 ERROR_MARKER = "# error"
 _MARKER_RE = re.compile(r"\s*# error\s*$")
 
+# The fix of the construction rules (KLB201, KLB203, KLB208): one correct layer.
+CONSTRUCTED_LAYER = """
+    import keras
+
+
+    class Scale(keras.layers.Layer):
+        def __init__(self, factor, **kwargs):
+            super().__init__(**kwargs)
+            self.factor = factor
+
+        def get_config(self):
+            return {**super().get_config(), "factor": self.factor}
+"""
+
 # "In call": these entry points, and what is never counted as reached from them.
 CALL_ROOTS = ("call", "__call__")
 NOT_IN_CALL = ("build", "__init__", "build_from_config")

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..model import Finding, LayerClass
 from ..settings import Settings
-from .base import Invalid, Rule, Valid
+from .base import CONSTRUCTED_LAYER, Invalid, Rule, Valid
 
 _KERAS_KEYWORDS = ("name", "dtype", "trainable")
 
@@ -27,18 +27,7 @@ class InitRejectsKerasKeywords(Rule):
         "deserializing class ... unexpected keyword argument 'trainable'`); tf-keras "
         "fails the same way once `get_config` calls `super().get_config()`."
     )
-    use_instead = """
-        import keras
-
-
-        class Scale(keras.layers.Layer):
-            def __init__(self, factor, **kwargs):
-                super().__init__(**kwargs)
-                self.factor = factor
-
-            def get_config(self):
-                return {**super().get_config(), "factor": self.factor}
-    """
+    use_instead = CONSTRUCTED_LAYER
     not_flagged = "An `__init__` with `**kwargs`, or that accepts `name`, `trainable` and `dtype` itself; classes that override `from_config`."
     invalid = (
         Invalid(
@@ -117,18 +106,7 @@ class KwargsNotForwarded(Rule):
         "the layer keeps its default name, stays trainable and computes in the "
         "default dtype, and a reloaded model does the same."
     )
-    use_instead = """
-        import keras
-
-
-        class Scale(keras.layers.Layer):
-            def __init__(self, factor, **kwargs):
-                super().__init__(**kwargs)
-                self.factor = factor
-
-            def get_config(self):
-                return {**super().get_config(), "factor": self.factor}
-    """
+    use_instead = CONSTRUCTED_LAYER
     not_flagged = "`**kwargs` passed on as is, filtered, or folded into another mapping that reaches `super().__init__`."
     invalid = (
         Invalid(
