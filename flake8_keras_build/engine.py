@@ -1,7 +1,8 @@
 """``lint(source, settings)``: the one entry point for the plugin, tests, docs and CLI.
 
 Cost gates, cheapest first: flake8's ``ast`` tree (free) tells which classes can be
-layer classes; only then is libcst imported and only those classes parsed.
+layer classes; only then is libcst imported, and only the methods of those classes
+that some rule reads are parsed.
 """
 
 from __future__ import annotations

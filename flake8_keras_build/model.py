@@ -176,7 +176,6 @@ class LayerClass:
     info: ClassInfo
     pos: Pos
     methods: Dict[str, Method]
-    node: Any = field(repr=False, compare=False)
     init: Optional[InitFacts] = None
     config: Optional[ConfigFacts] = None
     decorators: List[str] = field(default_factory=list)  # resolved dotted names

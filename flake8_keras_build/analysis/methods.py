@@ -410,7 +410,7 @@ def build_layer_class(info: ClassInfo, lines: Sequence[str], index: ClassIndex) 
         if parsed is None or not isinstance(parsed.node, cst.FunctionDef):
             continue
         methods[twin.name] = method_model(twin, parsed, index, twins=True)
-    return LayerClass(info=info, pos=pos, methods=methods, node=None, method_names=set(names))
+    return LayerClass(info=info, pos=pos, methods=methods, method_names=set(names))
 
 
 def method_model(twin: ast.stmt, parsed: Parsed, index: ClassIndex, twins: bool) -> Method:
