@@ -3,9 +3,9 @@
 Two costs are avoided here. Parsing: only the source lines of one definition (a
 method of a class of interest) are parsed, not the whole file. Positions: libcst's
 ``PositionProvider`` costs twice the parse itself (measured on the dev corpus), so
-positions are taken from the twin nodes of flake8's ``ast`` tree instead. Both trees list calls and statements in
-source order; the pairing is verified node by node and falls back to
-``PositionProvider`` when it does not hold.
+positions are taken from the twin nodes of flake8's ``ast`` tree instead. Both trees
+list calls and statements in source order; the pairing is verified node by node and
+falls back to ``PositionProvider`` when it does not hold.
 """
 
 from __future__ import annotations
