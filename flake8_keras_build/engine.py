@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import ast
 import io
-from typing import List, Optional, Sequence
+from typing import TYPE_CHECKING, List, Optional, Sequence
 
 from .analysis.layers import ClassIndex
-from .analysis.module_facts import learning_phase_calls
-from .model import Finding, ModuleFacts
 from .names import NameTable
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .model import Finding
 
 
 def lint(
@@ -41,13 +42,10 @@ def lint(
         except (SyntaxError, ValueError):
             return []
     names = NameTable.from_module(tree)
-    module = ModuleFacts(learning_phase_calls(source, tree, names))
     findings: List[Finding] = []
-    if module.learning_phase_calls:
-        from .rules import RULES
-
-        for rule in RULES:
-            findings.extend(rule.check_module(module, settings))
+    # A substring test spares nearly every file the walk for learning_phase calls.
+    if "learning_phase" in source:
+        findings.extend(_module_findings(tree, names, settings))
     # Other modules are worth reading only for code that uses Keras at all: one
     # substring test keeps the standard library and other projects from paying.
     index = ClassIndex(tree, names, settings, filename if "keras" in source else None)
@@ -66,6 +64,17 @@ def lint(
             if layer.kind in rule.kinds:
                 findings.extend(rule.check(layer, settings))
     return _sorted(findings)
+
+
+def _module_findings(tree: ast.Module, names: NameTable, settings: Settings) -> List[Finding]:
+    # The model and the rules are imported only when a file needs them: an editor
+    # starts a flake8 process for every lint, and most files need neither.
+    from .analysis.module_facts import learning_phase_calls
+    from .model import ModuleFacts
+    from .rules import RULES
+
+    module = ModuleFacts(learning_phase_calls(tree, names))
+    return [f for rule in RULES for f in rule.check_module(module, settings)]
 
 
 def split_lines(source: str) -> List[str]:

@@ -12,6 +12,7 @@ import logging
 from typing import Any, ClassVar, Iterator, List, Sequence, Tuple
 
 from . import __version__
+from .opt_in import OPT_IN_CODES
 from .settings import (
     KERAS_VERSIONS,
     Settings,
@@ -61,9 +62,7 @@ class Plugin:
             "modules (they are read from disk, never executed).",
         )
         # Opt-in rules are reported only when selected explicitly
-        # (``--extend-select KLB304``); the rules modules import no libcst.
-        from .rules import OPT_IN_CODES
-
+        # (``--extend-select KLB304``).
         manager.extend_default_ignore(list(OPT_IN_CODES))
 
     @classmethod

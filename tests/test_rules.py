@@ -77,3 +77,11 @@ def test_seed_case() -> None:
 def test_seed_without_layer_base_is_clean() -> None:
     plain = SEED.replace("(tf.keras.layers.Layer)", "")
     assert lint(plain) == []
+
+
+def test_opt_in_codes_are_rules() -> None:
+    from flake8_keras_build.opt_in import OPT_IN_CODES
+
+    codes = {rule.code for rule in RULES}
+    assert set(OPT_IN_CODES) <= codes
+    assert {rule.code for rule in RULES if not rule.default_on} == set(OPT_IN_CODES)

@@ -12,11 +12,8 @@ from ..names import NameTable, ast_dotted
 _LEARNING_PHASE = ("learning_phase", "set_learning_phase")
 
 
-def learning_phase_calls(source: str, tree: ast.Module, names: NameTable) -> List[ModuleCall]:
+def learning_phase_calls(tree: ast.Module, names: NameTable) -> List[ModuleCall]:
     """Calls of ``<keras root>.backend.(set_)learning_phase`` anywhere in the module."""
-    # A substring test costs next to nothing and spares the walk of nearly every file.
-    if "learning_phase" not in source:
-        return []
     calls: List[ModuleCall] = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):

@@ -46,7 +46,3 @@ RULES: Tuple[Rule, ...] = (
 )
 
 RULES_BY_CODE: Dict[str, Rule] = {rule.code: rule for rule in RULES}
-
-# Off by default (flake8's ``extend_default_ignore``) until their precision on real
-# code is measured; ``--extend-select KLB107`` turns one on.
-OPT_IN_CODES: Tuple[str, ...] = tuple(rule.code for rule in RULES if not rule.default_on)

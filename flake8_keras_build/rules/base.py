@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Dict, Iterator, List, Tuple
 
 from ..model import Finding, LayerClass, ModuleFacts, Pos, describe_path
+from ..opt_in import OPT_IN_CODES
 from ..settings import Settings
 
 ERROR_MARKER = "# error"
@@ -85,10 +86,14 @@ class Rule:
     not_flagged: ClassVar[str] = ""  # extra Markdown for the "Not flagged" section
     versions: ClassVar[str] = "Keras 2 and Keras 3"
     options: ClassVar[str] = ""
-    default_on: ClassVar[bool] = True
     kinds: ClassVar[Tuple[str, ...]] = ("layer", "model")
     invalid: ClassVar[Tuple[Invalid, ...]]
     valid: ClassVar[Tuple[Valid, ...]]
+
+    @property
+    def default_on(self) -> bool:
+        """Reported without an explicit ``--extend-select`` (see ``opt_in``)."""
+        return self.code not in OPT_IN_CODES
 
     def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
         """Findings in one layer (or metric) class."""

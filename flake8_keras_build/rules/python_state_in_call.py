@@ -16,7 +16,6 @@ class PythonStateInCall(Rule):
     code = "KLB304"
     name = "python-state-in-call"
     title = "Python state mutated in `call()`"
-    default_on = False
     what = (
         "Flags, in `call` (and the methods it calls through `self.<method>(...)`), "
         "Python state on `self` that accumulates across calls: `self.n += 1`, "
