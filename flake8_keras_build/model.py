@@ -181,7 +181,9 @@ class LayerClass:
     decorators: List[str] = field(default_factory=list)  # resolved dotted names
     keras_bases: List[str] = field(default_factory=list)  # resolved Keras base paths
     foreign_bases: bool = False  # an ancestor (not Keras) whose methods cannot be seen
-    ancestors: List[LayerClass] = field(default_factory=list)  # same file, nearest first
+    # Ancestors we have a model of (this file's, and the project's other modules'),
+    # nearest first.
+    ancestors: List[LayerClass] = field(default_factory=list)
     siblings: List[LayerClass] = field(default_factory=list)  # every layer class of the file
     # Every method the class defines; ``methods`` holds only those the rules read.
     method_names: Set[str] = field(default_factory=set)

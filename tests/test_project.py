@@ -148,13 +148,13 @@ def test_option_turns_it_off(tmp_path: Path) -> None:
 def test_each_base_module_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make(tmp_path, {"pkg/__init__.py": "", "pkg/base.py": BASE})
     reads: List[str] = []
-    real = project._Module.__init__
+    real = project.ProjectModule.__init__
 
-    def counting(self: project._Module, path: str, tree: object) -> None:
+    def counting(self: project.ProjectModule, path: str, tree: object, data: bytes = b"") -> None:
         reads.append(path)
-        real(self, path, tree)  # type: ignore[arg-type]
+        real(self, path, tree, data)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(project._Module, "__init__", counting)
+    monkeypatch.setattr(project.ProjectModule, "__init__", counting)
     for name in ("one", "two", "three"):
         assert findings(tmp_path / "pkg" / f"{name}.py", "from pkg.base import Base", "Base")
     assert reads == [str(tmp_path / "pkg" / "base.py")]
@@ -201,3 +201,71 @@ def test_stdin_with_display_name(tmp_path: Path) -> None:
         check=False,
     )
     assert off.stdout == "", off.stdout + off.stderr
+
+
+BACKBONE = '''\
+import keras
+
+
+class Backbone(keras.Model):
+    def __init__(self, *args, dtype=None, **kwargs):
+        super().__init__(*args, dtype=dtype, **kwargs)
+
+    def get_config(self):
+        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class Task(keras.Model):
+    def __init__(self, backbone=None, **kwargs):
+        super().__init__(**kwargs)
+        self.backbone = backbone
+
+    def get_config(self):
+        return {**super().get_config(), "backbone": self.backbone}
+'''
+
+
+def codes(source: str, path: Path) -> List[Tuple[int, str]]:
+    return [(f.line, f.code) for f in lint(textwrap.dedent(source), filename=str(path))]
+
+
+def test_ancestor_config_keys_from_another_module(tmp_path: Path) -> None:
+    make(tmp_path, {"pkg/__init__.py": "", "pkg/base.py": BACKBONE})
+    user = tmp_path / "pkg" / "user.py"
+    missing = '''\
+        import keras
+        from pkg.base import Backbone
+
+
+        class Net(Backbone):
+            def __init__(self, depth, data_format=None, **kwargs):
+                super().__init__(**kwargs)
+                self.depth = depth
+                self.data_format = data_format
+
+            def get_config(self):
+                config = super().get_config()
+                config.update({"depth": self.depth})
+                return config
+        '''
+    assert (11, "KLB206") in codes(missing, user)
+    # The ancestor's get_config already saves ``backbone``: nothing to report.
+    saved = '''\
+        import keras
+        from pkg.base import Task
+
+
+        class Classifier(Task):
+            def __init__(self, backbone=None, **kwargs):
+                super().__init__(**kwargs)
+                self.backbone = backbone
+        '''
+    assert [c for c in codes(saved, user) if c[1] == "KLB204"] == []
+    # Same, against an ancestor whose get_config does not save it: reported.
+    forgets = BACKBONE.replace(', "backbone": self.backbone}', "}")
+    make(tmp_path, {"pkg/forgets.py": forgets})
+    assert (5, "KLB204") in codes(saved.replace("pkg.base", "pkg.forgets"), user)

@@ -171,23 +171,24 @@ class ClassIndex:
             for module in self.names.star_modules
         )
 
-    def base_names(self, info: ClassInfo) -> tuple[List[str], bool]:
-        """The resolved Keras paths among ``info``'s bases, and whether any base is
-        neither Keras nor a class of this file (its facts cannot be seen)."""
+    def base_names(self, info: ClassInfo) -> tuple[List[str], List[str]]:
+        """``info``'s bases that are neither of this file nor ``object``: the resolved
+        Keras paths, and the others (resolved names, or as written if unresolvable)."""
         keras_paths: List[str] = []
-        foreign = False
+        others: List[str] = []
         for base in info.node.bases:
             dotted = ast_dotted(base)
             if dotted is None:
+                others.append("<expression>")
                 continue
-            if self.names.local_class(dotted) is not None:
+            if self.names.local_class(dotted) is not None or dotted == "object":
                 continue
             resolved = self.names.resolve(dotted)
             if resolved is not None and keras_api.layer_kind(resolved):
                 keras_paths.append(resolved)
-            elif dotted != "object":
-                foreign = True
-        return keras_paths, foreign
+            else:
+                others.append(resolved or dotted)
+        return keras_paths, others
 
     def decorator_names(self, info: ClassInfo) -> List[str]:
         names: List[str] = []

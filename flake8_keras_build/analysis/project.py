@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import os
-from typing import TYPE_CHECKING, Dict, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple, Union
 
 from .. import keras_api
 from ..settings import Settings
@@ -25,35 +25,51 @@ if TYPE_CHECKING:
 _MAX_DEPTH = 12  # modules followed from one base; deeper chains stay unknown
 
 
-class _Module:
+class ProjectModule:
     """What a base module offers: its classes and its import table (parsed once),
     and its classes' kinds (classified once, whoever imports them)."""
 
-    def __init__(self, path: str, tree: ast.Module) -> None:
+    def __init__(self, path: str, tree: ast.Module, data: bytes = b"") -> None:
         from ..names import NameTable
         from .layers import iter_classes
 
         self.path = path
+        self.data = data
         self.names = NameTable.from_module(tree)
         self.classes = {node.name: node for node in iter_classes(tree.body)}
         self.index: Optional[ClassIndex] = None
 
-    def kind_of_class(self, node: ast.ClassDef, settings: Settings, depth: int) -> Optional[str]:
+    def class_index(self, settings: Settings, depth: int) -> ClassIndex:
         if self.index is None:
             from .layers import ClassIndex
 
             self.index = ClassIndex.for_module(self.names, settings, self.path, depth + 1)
-        return self.index.info(node).kind
+        return self.index
+
+    def kind_of_class(self, node: ast.ClassDef, settings: Settings, depth: int) -> Optional[str]:
+        return self.class_index(settings, depth).info(node).kind
+
+    def lines(self) -> List[str]:
+        """The module's text as flake8 would read it (for parsing a class with libcst)."""
+        import io
+        import tokenize
+
+        from ..engine import split_lines
+
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(self.data).readline)
+        return split_lines(self.data.decode(encoding, errors="replace").lstrip("\ufeff"))
 
 
-_MODULES: Dict[str, Optional[_Module]] = {}
-_KINDS: Dict[Tuple[str, str], Optional[str]] = {}
+_MODULES: Dict[str, Optional[ProjectModule]] = {}
 _EXISTS: Dict[str, bool] = {}
 _FOUND: Dict[Tuple[str, str], Optional[str]] = {}
+# Models of classes in other modules, built by ``model_builder`` (cached here so that
+# one ``clear_caches`` resets everything the process learned).
+FOREIGN_MODELS: Dict[Tuple[str, int], Any] = {}
 
 
 def clear_caches() -> None:
-    for cache in (_MODULES, _KINDS, _EXISTS, _FOUND):
+    for cache in (_MODULES, _TARGETS, _EXISTS, _FOUND, FOREIGN_MODELS):
         cache.clear()
 
 
@@ -64,14 +80,15 @@ def _exists(path: str) -> bool:
     return found
 
 
-def _load(path: str) -> Optional[_Module]:
+def _load(path: str) -> Optional[ProjectModule]:
     key = os.path.abspath(path)
     if key in _MODULES:
         return _MODULES[key]
-    module: Optional[_Module] = None
+    module: Optional[ProjectModule] = None
     try:
         with open(key, "rb") as handle:
-            module = _Module(key, ast.parse(handle.read()))
+            data = handle.read()
+        module = ProjectModule(key, ast.parse(data), data)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         module = None  # unreadable or unparsable: its classes stay unknown
     _MODULES[key] = module
@@ -128,21 +145,38 @@ def _find_uncached(dotted_module: str, importer: str) -> Optional[str]:
     return None
 
 
+# What a dotted name leads to: a Keras path, a class of a project module, or nothing.
+Target = Union[str, Tuple["ProjectModule", ast.ClassDef], None]
+_TARGETS: Dict[Tuple[str, str], Target] = {}
+
+
 def kind_of(dotted: str, importer: str, settings: Settings, depth: int = 0) -> Optional[str]:
     """The kind of the class ``dotted`` names, as seen from file ``importer``:
     ``"layer"``, ``"model"``, ``"metric"`` or None (unknown or not a layer)."""
+    target = locate(dotted, importer, depth)
+    if isinstance(target, str):
+        return keras_api.layer_kind(target)
+    if target is not None:
+        module, node = target
+        return module.kind_of_class(node, settings, depth)
+    return None
+
+
+def locate(dotted: str, importer: str, depth: int = 0) -> Target:
+    """Follow ``dotted`` (as imported in file ``importer``) through the project's
+    modules and their re-exports to the class it names."""
     if depth > _MAX_DEPTH or not dotted.strip("."):
         return None
     key = (importer, dotted)
-    if key in _KINDS:
-        return _KINDS[key]
-    _KINDS[key] = None  # a cycle between modules is no evidence of a layer
-    kind = _kind_uncached(dotted, importer, settings, depth)
-    _KINDS[key] = kind
-    return kind
+    if key in _TARGETS:
+        return _TARGETS[key]
+    _TARGETS[key] = None  # a cycle between modules leads nowhere
+    target = _locate_uncached(dotted, importer, depth)
+    _TARGETS[key] = target
+    return target
 
 
-def _kind_uncached(dotted: str, importer: str, settings: Settings, depth: int) -> Optional[str]:
+def _locate_uncached(dotted: str, importer: str, depth: int) -> Target:
     prefix = "." * (len(dotted) - len(dotted.lstrip(".")))
     parts = dotted.lstrip(".").split(".")
     # The longest module prefix that exists wins, as in ``import a.b.c``.
@@ -151,47 +185,44 @@ def _kind_uncached(dotted: str, importer: str, settings: Settings, depth: int) -
         if path is None:
             continue
         module = _load(path)
-        if module is None:
-            return None
-        return _kind_in_module(module, parts[split:], settings, depth)
+        return _locate_in_module(module, parts[split:], depth) if module else None
     if prefix and len(parts) == 1:
         # ``from . import Base``: the name is in the package's ``__init__``.
         path = _find(prefix, importer)
         module = _load(path) if path else None
-        return _kind_in_module(module, parts, settings, depth) if module else None
+        return _locate_in_module(module, parts, depth) if module else None
     return None
 
 
-def _kind_in_module(
-    module: _Module, rest: list[str], settings: Settings, depth: int
-) -> Optional[str]:
+def _locate_in_module(module: ProjectModule, rest: list[str], depth: int) -> Target:
     name, tail = rest[0], rest[1:]
     node = module.classes.get(name) if not tail else None
     if node is not None:
-        return module.kind_of_class(node, settings, depth)
+        return (module, node)
     target = module.names.bindings.get(name)
     if isinstance(target, str):
         # A re-export (``from .dense import Dense`` in an ``__init__``) or a module.
         full = ".".join([target] + tail)
-        kind = keras_api.layer_kind(full)
-        return kind or kind_of(full, module.path, settings, depth + 1)
+        if keras_api.layer_kind(full):
+            return full
+        return locate(full, module.path, depth + 1)
     if target is None and name not in module.names.bindings and not tail:
-        return _kind_from_stars(module, name, settings, depth)
+        return _locate_in_stars(module, name, depth)
     return None
 
 
-def _kind_from_stars(module: _Module, name: str, settings: Settings, depth: int) -> Optional[str]:
+def _locate_in_stars(module: ProjectModule, name: str, depth: int) -> Target:
     """``from .blocks import *`` in an ``__init__``: the name may come from there."""
     for star in module.names.star_modules:
         full = star + name if star.endswith(".") else f"{star}.{name}"
         if any(part in keras_api.KERAS_ROOTS for part in star.split(".")):
             # What a star import from Keras brings is only known for common names.
             if name in keras_api.STAR_LAYER_NAMES:
-                return keras_api.layer_kind(full)
+                return full
             continue
-        kind = kind_of(full, module.path, settings, depth + 1)
-        if kind:
-            return kind
+        found = locate(full, module.path, depth + 1)
+        if found is not None:
+            return found
     return None
 
 

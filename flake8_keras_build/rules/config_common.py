@@ -59,9 +59,10 @@ def super_config_keys(layer: LayerClass) -> Optional[FrozenSet[str]]:
 
 
 def rebuilds_itself(layer: LayerClass) -> bool:
-    """``from_config`` may not be ``cls(**config)``: the class or a same-file ancestor
-    overrides it, or an ancestor we cannot see might."""
-    return layer.foreign_bases or any(c.defines("from_config") for c in [layer] + layer.ancestors)
+    """``from_config`` may not be ``cls(**config)``: the class overrides it, or an
+    ancestor we cannot see might. (An ancestor's override is most often exactly
+    ``cls(**config)``, as keras-hub's ``Backbone.from_config`` is.)"""
+    return layer.foreign_bases or layer.defines("from_config")
 
 
 def accepted_keywords(layer: LayerClass, settings: Settings) -> Optional[FrozenSet[str]]:

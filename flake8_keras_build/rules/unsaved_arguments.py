@@ -8,7 +8,7 @@ from .. import keras_api
 from ..model import Finding, LayerClass
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
-from .config_common import inherited_keras_bases, own_params, quoted
+from .config_common import inherited_keras_bases, own_params, quoted, super_config_keys
 
 
 def _decorator_may_rewrite(layer: LayerClass) -> bool:
@@ -162,6 +162,15 @@ class UnsavedArguments(Rule):
         reason = _why_not_automatic(layer, params)
         if reason is None:
             return
+        if any(a.defines("get_config") for a in layer.ancestors):
+            # An ancestor's get_config (this file's or another module's) may save
+            # some arguments itself: its visible keys decide, unknown keys spare all.
+            saved = super_config_keys(layer)
+            if saved is None:
+                return
+            params = [p for p in params if p not in saved]
+            if not params:
+                return
         yield self.report(
             layer.pos,
             f"no get_config() saves {quoted(params)}: {reason}; a reloaded layer gets "
