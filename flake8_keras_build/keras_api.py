@@ -88,6 +88,11 @@ def _is_module_part(name: str) -> bool:
     return bool(name) and not name[0].isupper()
 
 
+def is_keras_module(dotted: str) -> bool:
+    """A module path with a Keras root (``keras.layers``, ``tensorflow.keras``)."""
+    return any(part in KERAS_ROOTS for part in dotted.split("."))
+
+
 def _root_suffixes(dotted: str) -> list[list[str]]:
     """The components after each Keras root in ``dotted`` (one list per root)."""
     parts = dotted.split(".")

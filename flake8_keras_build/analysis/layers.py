@@ -32,11 +32,6 @@ class ClassInfo:
     def name(self) -> str:
         return self.node.name
 
-    @property
-    def is_layer(self) -> bool:
-        """Layer and model classes: every rule but KLB301's metric part applies."""
-        return self.kind in {"layer", "model"}
-
     def ancestors(self) -> Iterator[ClassInfo]:
         """Same-file ancestors, nearest first, each once."""
         seen: Set[int] = {id(self)}
@@ -95,6 +90,7 @@ class ClassIndex:
         self.depth = depth
         self._infos: Dict[int, ClassInfo] = {}
         self._active: Set[int] = set()
+        self._base_names: Dict[int, tuple[List[str], List[str]]] = {}
         self.classes = [self.info(node) for node in iter_classes(tree.body)] if tree else []
 
     @classmethod
@@ -166,14 +162,17 @@ class ClassIndex:
         return None
 
     def _star_keras(self) -> bool:
-        return any(
-            any(part in keras_api.KERAS_ROOTS for part in module.split("."))
-            for module in self.names.star_modules
-        )
+        return any(keras_api.is_keras_module(module) for module in self.names.star_modules)
 
     def base_names(self, info: ClassInfo) -> tuple[List[str], List[str]]:
         """``info``'s bases that are neither of this file nor ``object``: the resolved
         Keras paths, and the others (resolved names, or as written if unresolvable)."""
+        found = self._base_names.get(id(info))
+        if found is None:
+            found = self._base_names[id(info)] = self._resolve_bases(info)
+        return found
+
+    def _resolve_bases(self, info: ClassInfo) -> tuple[List[str], List[str]]:
         keras_paths: List[str] = []
         others: List[str] = []
         for base in info.node.bases:

@@ -38,6 +38,7 @@ class ProjectModule:
         self.names = NameTable.from_module(tree)
         self.classes = {node.name: node for node in iter_classes(tree.body)}
         self.index: Optional[ClassIndex] = None
+        self._lines: Optional[List[str]] = None
 
     def class_index(self, settings: Settings, depth: int) -> ClassIndex:
         if self.index is None:
@@ -50,14 +51,18 @@ class ProjectModule:
         return self.class_index(settings, depth).info(node).kind
 
     def lines(self) -> List[str]:
-        """The module's text as flake8 would read it (for parsing a class with libcst)."""
-        import io
-        import tokenize
+        """The module's text as flake8 would read it (for parsing a class with libcst),
+        decoded once however many of its classes are bases."""
+        if self._lines is None:
+            import io
+            import tokenize
 
-        from ..engine import split_lines
+            from ..engine import split_lines
 
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(self.data).readline)
-        return split_lines(self.data.decode(encoding, errors="replace").lstrip("\ufeff"))
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(self.data).readline)
+            text = self.data.decode(encoding, errors="replace").lstrip("\ufeff")
+            self._lines = split_lines(text)
+        return self._lines
 
 
 _MODULES: Dict[str, Optional[ProjectModule]] = {}
@@ -215,7 +220,7 @@ def _locate_in_stars(module: ProjectModule, name: str, depth: int) -> Target:
     """``from .blocks import *`` in an ``__init__``: the name may come from there."""
     for star in module.names.star_modules:
         full = star + name if star.endswith(".") else f"{star}.{name}"
-        if any(part in keras_api.KERAS_ROOTS for part in star.split(".")):
+        if keras_api.is_keras_module(star):
             # What a star import from Keras brings is only known for common names.
             if name in keras_api.STAR_LAYER_NAMES:
                 return full
