@@ -1,7 +1,8 @@
-"""``python -m flake8_keras_build``: explain a rule, regenerate or check the docs.
+"""``python -m flake8_keras_build`` (also the ``flake8-keras-build`` command): fix
+files, explain a rule, regenerate or check the docs.
 
 Each subcommand is a ``_add_<name>`` function that registers its parser and its
-handler, so a later ``fix`` subcommand is one more such function.
+handler.
 """
 
 from __future__ import annotations
@@ -47,6 +48,52 @@ def _docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fix(args: argparse.Namespace) -> int:
+    # libcst and the rules are imported only for this command.
+    from .config import load_settings
+    from .fixes.cli import UsageError, run
+    from .settings import SettingsError
+
+    command_line = {
+        "keras-version": args.keras_version,
+        "keras-layer-bases": args.keras_layer_bases,
+        "keras-no-cross-module": True if args.keras_no_cross_module else None,
+    }
+    try:
+        settings, _ = load_settings(Path.cwd(), command_line)
+        return run(args, settings)
+    except (SettingsError, UsageError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _add_fix(subparsers: _Subparsers[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "fix",
+        help="rewrite the findings whose repair is mechanical",
+        description="Fix KLB findings in place (or print a diff, or filter stdin to "
+        "stdout). Exit status: 1 when something was or would be changed, 2 on an "
+        "error, 0 otherwise. Options also come from [tool.flake8-keras-build] in "
+        "pyproject.toml and from the [flake8] section of setup.cfg, tox.ini or .flake8.",
+    )
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, directories, or - for stdin"
+    )
+    parser.add_argument("--diff", action="store_true", help="print a unified diff; change nothing")
+    parser.add_argument(
+        "--select", metavar="CODES", help="only these codes or prefixes, e.g. KLB105,KLB2"
+    )
+    parser.add_argument(
+        "--stdin-display-name",
+        metavar="NAME",
+        help="the path of the file read from stdin (where its project is looked up)",
+    )
+    parser.add_argument("--keras-version", choices=["auto", "2", "3"], default=None)
+    parser.add_argument("--keras-layer-bases", metavar="NAMES", default=None)
+    parser.add_argument("--keras-no-cross-module", action="store_true")
+    parser.set_defaults(handler=_fix)
+
+
 def _add_explain(subparsers: _Subparsers[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("explain", help="print the documentation of a rule")
     parser.add_argument("code", help="a rule code such as KLB105 (any case)")
@@ -72,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m flake8_keras_build")
     parser.add_argument("--version", action="version", version=f"flake8-keras-build {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_fix(subparsers)
     _add_explain(subparsers)
     _add_docs(subparsers)
     return parser

@@ -7,7 +7,7 @@ keeps its libcst node only so that fixes can rewrite exactly that node.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from .analysis.layers import ClassInfo
 
@@ -28,6 +28,9 @@ class Finding:
     col: int
     code: str
     message: str
+    # Computes the repair (a ``fixes.edits.Fix``) or why there is none (``Declined``),
+    # only when the fix command asks: flake8 runs never pay for it.
+    fixer: Optional[Callable[[], Any]] = field(default=None, compare=False, repr=False)
 
     def flake8_text(self) -> str:
         return f"{self.code} {self.message}"
@@ -115,6 +118,8 @@ class Method:
     assigns: List[AssignFact]
     only_raises: bool  # the body only raises (an abstract method)
     node: Any = field(repr=False, compare=False)
+    # The ``cst_source.Parsed`` snippet the node lives in: where a fix writes it back.
+    snippet: Any = field(default=None, repr=False, compare=False)
 
     def shape_params(self) -> List[Param]:
         """Parameters after ``self`` that Keras fills (not ``*args``/``**kwargs``)."""

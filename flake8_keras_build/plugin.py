@@ -12,14 +12,9 @@ import logging
 from typing import Any, ClassVar, Iterator, List, Sequence, Tuple
 
 from . import __version__
+from .config import settings_from_values
 from .opt_in import OPT_IN_CODES
-from .settings import (
-    KERAS_VERSIONS,
-    Settings,
-    SettingsError,
-    parse_keras_version,
-    parse_layer_bases,
-)
+from .settings import KERAS_VERSIONS, Settings, SettingsError
 
 LOG = logging.getLogger(__name__)
 
@@ -70,10 +65,12 @@ class Plugin:
         # Values from config files reach us as raw strings that argparse never
         # checked (flake8 sets them on the namespace directly), so validate here.
         try:
-            cls.settings = Settings(
-                keras_version=parse_keras_version(options.keras_version),
-                layer_bases=parse_layer_bases(options.keras_layer_bases),
-                cross_module=not options.keras_no_cross_module,
+            cls.settings = settings_from_values(
+                {
+                    "keras-version": options.keras_version,
+                    "keras-layer-bases": options.keras_layer_bases,
+                    "keras-no-cross-module": options.keras_no_cross_module,
+                }
             )
         except SettingsError as error:
             # flake8 prints an ExecutionError as one clear line and exits non-zero.

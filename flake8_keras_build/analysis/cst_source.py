@@ -42,11 +42,20 @@ _SAME_KIND = {
 
 @dataclass(frozen=True)
 class Parsed:
-    """A class or method parsed on its own: the snippet module and the node in it."""
+    """A class or method parsed on its own: the snippet module and the node in it.
+
+    The snippet is lines ``first_line``..``last_line`` (1-based) of the file, verbatim,
+    under ``if 1:`` when ``wrapped``: a fix regenerates it and puts it back there."""
 
     module: cst.Module
     node: Union[cst.ClassDef, cst.FunctionDef]
+    first_line: int = 0
+    last_line: int = 0
+    wrapped: bool = False
+    added_newline: bool = False  # the file's last line had none; the snippet got one
 
+
+WRAPPER = "if 1:\n"
 
 _KEYWORDS = {ast.ClassDef: ("class",), ast.FunctionDef: ("def",), ast.AsyncFunctionDef: ("async",)}
 
@@ -67,18 +76,22 @@ def parse_definition(lines: Sequence[str], node: ast.stmt) -> Optional[Parsed]:
     if not stripped.startswith(("@",) + _KEYWORDS.get(type(node), ())):
         return None  # e.g. ``if x: class A(Layer): ...`` on one line
     source = "".join(chunk)
-    if not source.endswith("\n"):
+    added_newline = not source.endswith("\n")
+    if added_newline:
         source += "\n"
-    if indent.strip("\f"):
+    wrapped = bool(indent.strip("\f"))
+    if wrapped:
         # An indented definition (a method, or a class inside a function or an
         # ``if``) keeps its columns under a dummy block.
-        source = "if 1:\n" + source
+        source = WRAPPER + source
     try:
         module = cst.parse_module(source)
     except Exception:  # noqa: BLE001 - libcst raises several types on bad input
         return None
     found = _first_definition(module)
-    return Parsed(module, found) if found is not None else None
+    if found is None:
+        return None
+    return Parsed(module, found, first + 1, last, wrapped, added_newline)
 
 
 def _first_definition(module: cst.Module) -> Optional[Union[cst.ClassDef, cst.FunctionDef]]:

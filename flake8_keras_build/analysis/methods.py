@@ -419,8 +419,12 @@ def method_model(twin: ast.stmt, parsed: Parsed, index: ClassIndex, twins: bool)
     pos = Pos(twin.lineno, twin.col_offset)
     if twins:
         try:
-            return build_method(parsed.node, pos, TwinPositions(body_twins(twin)), index)
+            method = build_method(parsed.node, pos, TwinPositions(body_twins(twin)), index)
+            method.snippet = parsed
+            return method
         except TwinMismatch:
             pass
     source = MapPositions(provider_positions(twin, parsed), pos)
-    return build_method(parsed.node, pos, source, index)
+    method = build_method(parsed.node, pos, source, index)
+    method.snippet = parsed
+    return method

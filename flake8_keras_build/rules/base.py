@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import ClassVar, Dict, Iterator, List, Tuple
+from typing import TYPE_CHECKING, Callable, ClassVar, Dict, Iterator, List, Optional, Tuple
 
 from ..model import Finding, LayerClass, ModuleFacts, Pos, describe_path
 from ..opt_in import OPT_IN_CODES
 from ..settings import Settings
+
+if TYPE_CHECKING:
+    from ..fixes.edits import FixOutcome
 
 ERROR_MARKER = "# error"
 _MARKER_RE = re.compile(r"\s*# error\s*$")
@@ -66,7 +69,14 @@ class Example:
 
 @dataclass(frozen=True)
 class Invalid(Example):
-    """Code the rule reports, on the lines marked ``# error``."""
+    """Code the rule reports, on the lines marked ``# error``; ``fixed``: the code the
+    fix command turns it into ("" when the example's finding has no fix)."""
+
+    fixed: str = ""
+
+    @property
+    def fixed_source(self) -> str:
+        return textwrap.dedent(self.fixed).lstrip("\n")
 
 
 @dataclass(frozen=True)
@@ -103,8 +113,16 @@ class Rule:
         """Findings anywhere in the module, inside classes or not."""
         return iter(())
 
-    def report(self, pos: Pos, message: str) -> Finding:
-        return Finding(pos.line, pos.col, self.code, message)
+    def report(
+        self, pos: Pos, message: str, fixer: Optional[Callable[[], FixOutcome]] = None
+    ) -> Finding:
+        """``fixer`` computes the repair lazily: only the fix command calls it."""
+        return Finding(pos.line, pos.col, self.code, message, fixer)
+
+    @property
+    def fixable(self) -> bool:
+        """Whether some invalid example shows a fix (the docs say "Fix available")."""
+        return any(example.fixed for example in self.invalid)
 
 
 def call_paths(layer: LayerClass) -> Dict[str, List[str]]:

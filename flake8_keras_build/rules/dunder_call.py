@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-from ..model import Finding, LayerClass
+from ..model import Finding, LayerClass, Method
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
+
+if TYPE_CHECKING:
+    from ..fixes.edits import Fixer
 
 
 class DunderCallOverride(Rule):
@@ -54,7 +57,18 @@ class DunderCallOverride(Rule):
 
                 def __call__(self, inputs):  # error
                     return inputs * self.w
-            """
+            """,
+            fixed="""
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def build(self, input_shape):
+                    self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+                def call(self, inputs):
+                    return inputs * self.w
+            """,
         ),
         Invalid(
             """
@@ -67,6 +81,59 @@ class DunderCallOverride(Rule):
                     return x
             """,
             note="a Model subclass, decorated",
+            fixed="""
+            import tensorflow as tf
+
+
+            class Block(tf.keras.Model):
+                @tf.function
+                def call(self, x, training=False):
+                    return x
+            """,
+        ),
+        Invalid(
+            """
+            import tensorflow as tf
+
+
+            class MyDenseLayer(tf.keras.layers.Layer):
+                def build(self, input_shape):
+                    self.kernel = self.add_weight(name="kernel", shape=[int(input_shape[-1]), 4])
+                    super().build(input_shape)
+
+                def __call__(self, input):  # error
+                    # build on every call
+                    self.build(input.shape)
+                    return tf.matmul(input, self.kernel)
+            """,
+            note="the fix also drops the manual build() (Layer.__call__ builds once)",
+            fixed="""
+            import tensorflow as tf
+
+
+            class MyDenseLayer(tf.keras.layers.Layer):
+                def build(self, input_shape):
+                    self.kernel = self.add_weight(name="kernel", shape=[int(input_shape[-1]), 4])
+                    super().build(input_shape)
+
+                def call(self, input):
+                    # build on every call
+                    return tf.matmul(input, self.kernel)
+            """,
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Twice(keras.layers.Layer):
+                def __call__(self, inputs):  # error
+                    return self.call(inputs) * 2
+
+                def call(self, inputs):
+                    return inputs
+            """,
+            note="no fix: the class already has a call() that __call__ wraps",
         ),
     )
     valid = (
@@ -130,4 +197,21 @@ class DunderCallOverride(Rule):
             "__call__() overridden instead of call(): Layer.__call__ no longer builds "
             "the layer, passes training/masks or autocasts, and a functional model "
             "silently drops the layer and its weights",
+            _fixer(layer, method),
         )
+
+
+def _fixer(layer: LayerClass, method: Method) -> Fixer:
+    """Rename to ``call`` and drop the unguarded ``self.build(...)`` statements in it:
+    Layer.__call__ builds the layer once before ``call`` runs."""
+    from ..fixes.edits import declined, method_fix
+    from ..fixes.rewrite import remove_calls, rename
+
+    if layer.defines("call"):
+        return declined("the class also defines call(); merge the two by hand")
+    builds = [c.node for c in method.calls if c.func == "self.build" and not c.guarded_by_built]
+
+    def transform(node: Any) -> Any:
+        return rename(remove_calls(node, builds), "call")
+
+    return method_fix(method, transform)

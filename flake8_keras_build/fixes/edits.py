@@ -1,0 +1,80 @@
+"""What a fix is: line-range replacements, computed from the libcst snippet of one
+method, so everything outside the rewritten definition is kept byte for byte."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Tuple, Union
+
+import libcst as cst
+
+from ..analysis.cst_source import WRAPPER, Parsed
+from ..model import Method
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace lines ``first``..``last`` (1-based, inclusive) with ``text``."""
+
+    first: int
+    last: int
+    text: str
+
+    def overlaps(self, other: Edit) -> bool:
+        return self.first <= other.last and other.first <= self.last
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Edits applied together or not at all."""
+
+    edits: Tuple[Edit, ...]
+
+    def overlaps(self, other: Fix) -> bool:
+        return any(a.overlaps(b) for a in self.edits for b in other.edits)
+
+
+@dataclass(frozen=True)
+class Declined:
+    """No fix for this finding, and why (shown to the user)."""
+
+    reason: str
+
+
+FixOutcome = Union[Fix, Declined]
+Fixer = Callable[[], FixOutcome]
+
+
+class CannotFix(Exception):
+    """Raised by a rewrite that finds the code is not in the shape it handles."""
+
+
+def rewrite(method: Method, new_node: cst.FunctionDef) -> Edit:
+    """The edit that puts ``new_node`` where ``method``'s definition is."""
+    parsed: Parsed = method.snippet
+    if parsed is None or parsed.first_line < 1:
+        raise CannotFix("the method's source is not available")
+    module = parsed.module.deep_replace(parsed.node, new_node)
+    assert isinstance(module, cst.Module)
+    code = module.code
+    if parsed.wrapped:
+        code = code[len(WRAPPER) :]
+    if parsed.added_newline and code.endswith("\n"):
+        code = code[:-1]
+    return Edit(parsed.first_line, parsed.last_line, code)
+
+
+def method_fix(method: Method, transform: Callable[[cst.FunctionDef], cst.FunctionDef]) -> Fixer:
+    """A fixer that rewrites one method with ``transform`` (which may raise CannotFix)."""
+
+    def fixer() -> FixOutcome:
+        try:
+            return Fix((rewrite(method, transform(method.node)),))
+        except CannotFix as why:
+            return Declined(str(why))
+
+    return fixer
+
+
+def declined(reason: str) -> Fixer:
+    return lambda: Declined(reason)

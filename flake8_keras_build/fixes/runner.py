@@ -1,0 +1,153 @@
+"""Fix one file's text: lint, apply the fixes that do not overlap, lint again, until
+nothing more changes. Only the lines of rewritten definitions change; a file without
+fixable findings comes back byte for byte."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import libcst as cst
+from flake8 import defaults, utils
+
+from ..engine import lint
+from ..model import Finding
+from ..settings import Settings
+from .edits import Declined, Fix, FixOutcome
+
+# Each pass applies the fixes that do not overlap; a method with several findings
+# takes a pass per fix. More passes than this means a fix does not converge.
+MAX_PASSES = 12
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+@dataclass
+class FixResult:
+    """The fixed text, the fixes applied per code, and the findings left as they
+    were with the reason (a fix declined, or ``error`` when the file was skipped)."""
+
+    source: str
+    original: str
+    applied: Counter[str] = field(default_factory=Counter)
+    declined: List[Tuple[Finding, str]] = field(default_factory=list)
+    error: Optional[str] = None
+
+    @property
+    def changed(self) -> bool:
+        return self.source != self.original
+
+
+def selects(code: str, select: Sequence[str]) -> bool:
+    """flake8's prefix selection: ``KLB2`` selects KLB201..KLB208; empty selects all."""
+    return not select or code.startswith(tuple(select))
+
+
+def fix_source(
+    source: str,
+    settings: Settings = Settings(),
+    select: Sequence[str] = (),
+    filename: Optional[str] = None,
+) -> FixResult:
+    result = FixResult(source, source)
+    bom = "\ufeff" if source.startswith("\ufeff") else ""
+    text = source[len(bom) :]
+    if not _parses(text, with_libcst=False):
+        result.error = "cannot be parsed; left unchanged"
+        return result
+    # Code in syntax newer than libcst's grammar is checked with ast alone.
+    with_libcst = _parses(text, with_libcst=True)
+    if defaults.NOQA_FILE.search(text):
+        return result  # a file-wide flake8 noqa comment turns every check off, fixes too
+    newline = _newline(text)
+    for _ in range(MAX_PASSES):
+        lines = _LINE.findall(text)
+        chosen: List[Tuple[Finding, Fix]] = []
+        declined: List[Tuple[Finding, str]] = []
+        for finding in lint(text, settings, filename=filename):
+            if finding.fixer is None or not selects(finding.code, select):
+                continue
+            if _noqa(lines, finding):
+                continue
+            outcome = _outcome(finding)
+            if isinstance(outcome, Declined):
+                declined.append((finding, outcome.reason))
+            elif not any(outcome.overlaps(fix) for _, fix in chosen):
+                chosen.append((finding, outcome))  # the others wait for the next pass
+        if not chosen:
+            result.declined = declined
+            break
+        fixed = _apply(lines, [fix for _, fix in chosen], newline)
+        if fixed == text:
+            result.declined = declined
+            break
+        if not _parses(fixed, with_libcst):
+            codes = ", ".join(sorted({f.code for f, _ in chosen}))
+            result.error = f"a fix ({codes}) produced code that does not parse; left unchanged"
+            result.source = source
+            return result
+        result.applied.update(f.code for f, _ in chosen)
+        text = fixed
+    else:
+        result.error = "the fixes did not converge; left unchanged"
+        result.applied.clear()
+        return result
+    result.source = bom + text
+    return result
+
+
+def _outcome(finding: Finding) -> FixOutcome:
+    assert finding.fixer is not None
+    try:
+        outcome: FixOutcome = finding.fixer()
+    except Exception as error:  # noqa: BLE001 - a broken fixer declines, never crashes
+        return Declined(f"internal error in the fix: {type(error).__name__}: {error}")
+    return outcome
+
+
+def _apply(lines: List[str], fixes: List[Fix], newline: str) -> str:
+    out = list(lines)
+    edits = sorted((edit for fix in fixes for edit in fix.edits), key=lambda e: -e.first)
+    for edit in edits:
+        text = edit.text if newline == "\n" else edit.text.replace("\n", newline)
+        out[edit.first - 1 : edit.last] = [text]
+    return "".join(out)
+
+
+def _newline(text: str) -> str:
+    match = re.search(r"\r\n|\r|\n", text)
+    return match.group() if match else "\n"
+
+
+def _noqa(lines: List[str], finding: Finding) -> bool:
+    """flake8's inline ``# noqa`` / ``# noqa: KLB105`` on the finding's line."""
+    if not 0 < finding.line <= len(lines):
+        return False
+    match = defaults.NOQA_INLINE_REGEXP.search(lines[finding.line - 1])
+    if match is None:
+        return False
+    codes_text = match.groupdict()["codes"]
+    if codes_text is None:
+        return True
+    codes = set(utils.parse_comma_separated_list(codes_text))
+    return finding.code in codes or finding.code.startswith(tuple(codes))
+
+
+def _parses(text: str, with_libcst: bool) -> bool:
+    try:
+        ast.parse(text)
+        if with_libcst:
+            cst.parse_module(text)
+    except Exception:  # noqa: BLE001 - both parsers raise several types
+        return False
+    return True
+
+
+def count_by_code(results: Sequence[FixResult]) -> Dict[str, int]:
+    total: Counter[str] = Counter()
+    for result in results:
+        total.update(result.applied)
+    return dict(sorted(total.items()))
