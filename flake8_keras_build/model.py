@@ -7,7 +7,7 @@ keeps its libcst node only so that fixes can rewrite exactly that node.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
+from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
 
 from .analysis.layers import ClassInfo
 
@@ -28,9 +28,8 @@ class Finding:
     col: int
     code: str
     message: str
-    # Computes the repair (a ``fixes.edits.Fix``) or why there is none (``Declined``),
-    # only when the fix command asks: flake8 runs never pay for it.
-    fixer: Optional[Callable[[], Any]] = field(default=None, compare=False, repr=False)
+    # What the finding is about, for the rule's fix in ``fixes/`` (None: no fix).
+    subject: Optional[Subject] = field(default=None, compare=False, repr=False)
 
     def flake8_text(self) -> str:
         return f"{self.code} {self.message}"
@@ -221,6 +220,22 @@ class LayerClass:
                 paths[callee] = paths[name] + [callee]
                 queue.append(callee)
         return paths
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The model objects a finding is about, handed to the rule's fix: the rule
+    decides what is wrong, the fix only rewrites these. ``detail`` holds what else
+    the rule worked out (a parameter name, missing keys ...), keyed by name."""
+
+    layer: LayerClass
+    method: Optional[Method] = None
+    calls: Tuple[CallFact, ...] = ()
+    assigns: Tuple[AssignFact, ...] = ()
+    detail: Tuple[Tuple[str, Any], ...] = ()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return dict(self.detail).get(key, default)
 
 
 def describe_path(path: List[str]) -> str:

@@ -35,3 +35,11 @@ def test_fix_example(case: Tuple[Rule, int, Invalid]) -> None:
     assert [f for f in lint(result.source, example.settings) if f.code == rule.code] == []
     again = fix_source(result.source, example.settings)
     assert again.source == result.source, "a second run changes nothing"
+
+
+def test_fixable_rules_have_a_fix_and_only_they() -> None:
+    """The docs' "Fix available" (examples with fixed code) matches the registry."""
+    from flake8_keras_build.fixes.registry import fix_for
+
+    for rule in RULES:
+        assert rule.fixable == (fix_for(rule.code) is not None), rule.code

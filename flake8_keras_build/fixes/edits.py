@@ -9,7 +9,7 @@ from typing import Callable, Tuple, Union
 import libcst as cst
 
 from ..analysis.cst_source import WRAPPER, Parsed
-from ..model import Method
+from ..model import Finding, Method
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,8 @@ class Declined:
 
 
 FixOutcome = Union[Fix, Declined]
-Fixer = Callable[[], FixOutcome]
+# A rule's fix: takes the rule's finding (its ``subject`` holds the model objects).
+FixFunction = Callable[[Finding], FixOutcome]
 
 
 class CannotFix(Exception):
@@ -64,17 +65,11 @@ def rewrite(method: Method, new_node: cst.FunctionDef) -> Edit:
     return Edit(parsed.first_line, parsed.last_line, code)
 
 
-def method_fix(method: Method, transform: Callable[[cst.FunctionDef], cst.FunctionDef]) -> Fixer:
-    """A fixer that rewrites one method with ``transform`` (which may raise CannotFix)."""
-
-    def fixer() -> FixOutcome:
-        try:
-            return Fix((rewrite(method, transform(method.node)),))
-        except CannotFix as why:
-            return Declined(str(why))
-
-    return fixer
-
-
-def declined(reason: str) -> Fixer:
-    return lambda: Declined(reason)
+def method_fix(
+    method: Method, transform: Callable[[cst.FunctionDef], cst.FunctionDef]
+) -> FixOutcome:
+    """Rewrite one method with ``transform``, which raises CannotFix to decline."""
+    try:
+        return Fix((rewrite(method, transform(method.node)),))
+    except CannotFix as why:
+        return Declined(str(why))

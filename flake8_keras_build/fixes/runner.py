@@ -16,7 +16,8 @@ from flake8 import defaults, utils
 from ..engine import lint
 from ..model import Finding
 from ..settings import Settings
-from .edits import Declined, Fix, FixOutcome
+from .edits import Declined, Fix, FixFunction, FixOutcome
+from .registry import fix_for
 
 # Each pass applies the fixes that do not overlap; a method with several findings
 # takes a pass per fix. More passes than this means a fix does not converge.
@@ -68,11 +69,12 @@ def fix_source(
         chosen: List[Tuple[Finding, Fix]] = []
         declined: List[Tuple[Finding, str]] = []
         for finding in lint(text, settings, filename=filename):
-            if finding.fixer is None or not selects(finding.code, select):
+            fix = fix_for(finding.code)
+            if fix is None or finding.subject is None or not selects(finding.code, select):
                 continue
             if _noqa(lines, finding):
                 continue
-            outcome = _outcome(finding)
+            outcome = _outcome(fix, finding)
             if isinstance(outcome, Declined):
                 declined.append((finding, outcome.reason))
             elif not any(outcome.overlaps(fix) for _, fix in chosen):
@@ -99,10 +101,9 @@ def fix_source(
     return result
 
 
-def _outcome(finding: Finding) -> FixOutcome:
-    assert finding.fixer is not None
+def _outcome(fix: FixFunction, finding: Finding) -> FixOutcome:
     try:
-        outcome: FixOutcome = finding.fixer()
+        outcome = fix(finding)
     except Exception as error:  # noqa: BLE001 - a broken fixer declines, never crashes
         return Declined(f"internal error in the fix: {type(error).__name__}: {error}")
     return outcome

@@ -10,14 +10,11 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, ClassVar, Dict, Iterator, List, Optional, Tuple
+from typing import ClassVar, Dict, Iterator, List, Optional, Tuple
 
-from ..model import Finding, LayerClass, ModuleFacts, Pos, describe_path
+from ..model import Finding, LayerClass, ModuleFacts, Pos, Subject, describe_path
 from ..opt_in import OPT_IN_CODES
 from ..settings import Settings
-
-if TYPE_CHECKING:
-    from ..fixes.edits import FixOutcome
 
 ERROR_MARKER = "# error"
 _MARKER_RE = re.compile(r"\s*# error\s*$")
@@ -113,11 +110,9 @@ class Rule:
         """Findings anywhere in the module, inside classes or not."""
         return iter(())
 
-    def report(
-        self, pos: Pos, message: str, fixer: Optional[Callable[[], FixOutcome]] = None
-    ) -> Finding:
-        """``fixer`` computes the repair lazily: only the fix command calls it."""
-        return Finding(pos.line, pos.col, self.code, message, fixer)
+    def report(self, pos: Pos, message: str, subject: Optional[Subject] = None) -> Finding:
+        """``subject``: what the fix of this rule (``fixes/<rule module>.py``) rewrites."""
+        return Finding(pos.line, pos.col, self.code, message, subject)
 
     @property
     def fixable(self) -> bool:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import Iterator
 
-from ..model import Finding, LayerClass, Method
+from ..model import Finding, LayerClass, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
-
-if TYPE_CHECKING:
-    from ..fixes.edits import Fixer
 
 
 class DunderCallOverride(Rule):
@@ -197,21 +194,6 @@ class DunderCallOverride(Rule):
             "__call__() overridden instead of call(): Layer.__call__ no longer builds "
             "the layer, passes training/masks or autocasts, and a functional model "
             "silently drops the layer and its weights",
-            _fixer(layer, method),
+            Subject(layer, method),
         )
 
-
-def _fixer(layer: LayerClass, method: Method) -> Fixer:
-    """Rename to ``call`` and drop the unguarded ``self.build(...)`` statements in it:
-    Layer.__call__ builds the layer once before ``call`` runs."""
-    from ..fixes.edits import declined, method_fix
-    from ..fixes.rewrite import remove_calls, rename
-
-    if layer.defines("call"):
-        return declined("the class also defines call(); merge the two by hand")
-    builds = [c.node for c in method.calls if c.func == "self.build" and not c.guarded_by_built]
-
-    def transform(node: Any) -> Any:
-        return rename(remove_calls(node, builds), "call")
-
-    return method_fix(method, transform)
