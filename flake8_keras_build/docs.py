@@ -60,6 +60,34 @@ def _shown(example: Example) -> str:
     return f"With {' '.join(flags)}:\n\n{block}" if flags else block
 
 
+def _fix_section(rule: Rule) -> List[str]:
+    """"Fix available", with each fixed example, from the same examples the fix tests
+    run (so the page cannot show a fix the code does not make)."""
+    if not rule.fixable:
+        return []
+    command = f"python -m flake8_keras_build fix --select {rule.code} PATH"
+    parts = ["## Fix available", f"`{command}` rewrites the code in place (`--diff` shows it)."]
+    for number, example in enumerate(rule.invalid):
+        if not example.fixed:
+            continue
+        if number == 0:
+            parts.append("The example above becomes:")
+        else:
+            note = _text(example.note)
+            parts.append(f"{note[:1].upper()}{note[1:]}:" if note else "Another example:")
+            parts.append(_code_block(example.shown))
+            parts.append("becomes:")
+        parts.append(_code_block(example.fixed_source))
+    declined = [ex for ex in rule.invalid if not ex.fixed and ex.note]
+    if declined:
+        parts.append(
+            "Not fixed (the command says why): "
+            + "; ".join(_text(ex.note) for ex in declined)
+            + "."
+        )
+    return parts
+
+
 def _default(rule: Rule) -> str:
     if rule.default_on:
         return "on"
@@ -91,6 +119,7 @@ def render_rule(rule: Rule) -> str:
         "## Not flagged",
         *_not_flagged(rule),
     ]
+    parts += _fix_section(rule)
     if rule.options.strip():
         parts += ["## Options", _text(rule.options)]
     return "\n\n".join(parts) + "\n"
@@ -102,11 +131,14 @@ def _cell(text: str) -> str:
 
 def render_rules_table(rules: Iterable[Rule] = RULES) -> str:
     """The README table of every rule, each code linking to its page."""
-    lines = ["| Code | Rule | Default | Affects |", "| --- | --- | --- | --- |"]
+    lines = ["| Code | Rule | Default | Fix | Affects |", "| --- | --- | --- | --- | --- |"]
     for rule in rules:
         link = f"[{rule.code}]({RULES_DIR.as_posix()}/{rule.code}.md)"
         default = "on" if rule.default_on else "off (opt-in)"
-        lines.append(f"| {link} | {_cell(rule.title)} | {default} | {_cell(rule.versions)} |")
+        fix = "yes" if rule.fixable else ""
+        lines.append(
+            f"| {link} | {_cell(rule.title)} | {default} | {fix} | {_cell(rule.versions)} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -65,7 +65,8 @@ def headings(page: str) -> List[str]:
 def test_page_has_every_section_in_order(rule: Rule) -> None:
     page = render_rule(rule)
     assert page.startswith(f"# {rule.code}: {rule.title}\n\n")
-    expected = list(SECTIONS) + (["## Options"] if rule.options else [])
+    expected = list(SECTIONS) + (["## Fix available"] if rule.fixable else [])
+    expected += ["## Options"] if rule.options else []
     assert headings(page) == expected
     assert page.endswith("\n") and not page.endswith("\n\n")
     assert "# error" not in page
@@ -102,13 +103,25 @@ def test_rendering_is_deterministic() -> None:
 
 def test_rules_table_has_one_row_per_rule() -> None:
     lines = render_rules_table().splitlines()
-    assert lines[0] == "| Code | Rule | Default | Affects |"
+    assert lines[0] == "| Code | Rule | Default | Fix | Affects |"
     rows = lines[2:]
     assert len(rows) == len(RULES)
     for rule, row in zip(RULES, rows):
         assert row.startswith(f"| [{rule.code}](docs/rules/{rule.code}.md) |")
     assert "a test rule with \\| a pipe" in render_rules_table([OptInRule()])
     assert "| off (opt-in) |" in render_rules_table([OptInRule()])
+    fixable = [row for rule, row in zip(RULES, rows) if "| yes |" in row]
+    assert len(fixable) == sum(rule.fixable for rule in RULES) >= 1
+
+
+def test_fix_section_shows_each_fixed_example() -> None:
+    rule = RULES_BY_CODE["KLB101"]
+    page = render_rule(rule)
+    section = page[page.index("## Fix available") :]
+    for example in rule.invalid:
+        if example.fixed:
+            assert example.fixed_source.rstrip() in section
+    assert "## Fix available" not in render_rule(RULES_BY_CODE["KLB106"])
 
 
 def test_explain_prints_the_page() -> None:
