@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import Finding, LayerClass, Method
+from ..model import Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
 
@@ -76,7 +76,19 @@ class BuildNeverMarksBuilt(Rule):
 
                 def call(self, inputs):
                     return inputs * self.w
-            """
+            """,
+            fixed="""
+            import tensorflow as tf
+
+
+            class Scale(tf.keras.layers.Layer):
+                def build(self, input_shape):
+                    self.w = self.add_weight(name="w", shape=(input_shape[-1],))
+                    super().build(input_shape)
+
+                def call(self, inputs):
+                    return inputs * self.w
+            """,
         ),
         Invalid(
             """
@@ -95,6 +107,47 @@ class BuildNeverMarksBuilt(Rule):
                     self.child.build(input_shape)
             """,
             note="state created through a helper",
+            fixed="""
+            import keras
+
+
+            class Parent(keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.child = keras.layers.Dense(3)
+
+                def build(self, input_shape):
+                    self._build_children(input_shape)
+                    super().build(input_shape)
+
+                def _build_children(self, input_shape):
+                    self.child.build(input_shape)
+            """,
+        ),
+        Invalid(
+            """
+            import tensorflow as tf
+
+
+            class Masked(tf.keras.layers.Layer):
+                def build(self, input_shape):  # error
+                    \"\"\"Weights for the last axis.\"\"\"
+                    if input_shape[-1] is None:
+                        return
+                    self.w = self.add_weight(name="w", shape=(input_shape[-1],))
+            """,
+            note="no fix: build() returns early, so an appended call would not always run",
+        ),
+        Invalid(
+            """
+            import tensorflow as tf
+
+
+            class WideDense(tf.keras.layers.Dense):
+                def build(self, input_shape):  # error
+                    self.extra = self.add_weight(name="extra", shape=(input_shape[-1],))
+            """,
+            note="no fix: super().build() would also run Dense.build and create its kernel",
         ),
     )
     valid = (
@@ -160,4 +213,5 @@ class BuildNeverMarksBuilt(Rule):
             build.pos,
             f"build() never calls super().build({param}): on Keras 2 a manual build() "
             "leaves the layer unbuilt and the next call replaces its weights",
+            Subject(layer, build, detail=(("param", param if params else None),)),
         )
