@@ -102,10 +102,22 @@ class AssignFact:
 
     pos: Pos
     attr: str
-    value_text: str  # the value as source code, e.g. "True"
-    augmented: bool
-    conditional: bool  # under an ``if``: lazy, one-time initialisation at most
-    node: Any = field(repr=False, compare=False)
+    value: Any = field(repr=False, compare=False)  # the value's libcst node, or None
+    augmented: bool = False
+    conditional: bool = False  # under an ``if``: lazy, one-time initialisation at most
+    node: Any = field(default=None, repr=False, compare=False)
+    # Source text of the value, made on first use: generating code for every
+    # assignment was a noticeable share of the plugin's time, and few rules read it.
+    _text: Optional[str] = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def value_text(self) -> str:
+        """The value as source code, e.g. "True" ("" for an annotation alone)."""
+        if self._text is None:
+            from .analysis.methods import code_of
+
+            self._text = "" if self.value is None else code_of(self.value)
+        return self._text
 
 
 @dataclass

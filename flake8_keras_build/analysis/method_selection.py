@@ -15,6 +15,8 @@ from typing import Dict, List, Set, Union
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 ENTRY_POINTS = frozenset({"__init__", "build", "call", "__call__", "get_config"})
+# What the rules read of an ancestor in another module: its constructor and config.
+ANCESTOR_ENTRY_POINTS = frozenset({"__init__", "get_config"})
 _WEIGHT_CALLS = frozenset({"add_weight", "add_variable", "Variable", "variable", "get_variable"})
 _NOT_FOLLOWED = frozenset({"__init__", "build_from_config"})
 
@@ -60,10 +62,15 @@ def _facts(function: Function) -> tuple[Set[str], bool, Set[str]]:
     return called, weights, assigned
 
 
-def selected_methods(node: ast.ClassDef) -> Set[str]:
+def selected_methods(node: ast.ClassDef, as_ancestor: bool = False) -> Set[str]:
+    """``as_ancestor``: only what rules read of an ancestor in another module (its
+    ``__init__`` and config), not what they check in the class itself."""
     functions = class_functions(node)
     facts: Dict[str, tuple[Set[str], bool, Set[str]]] = {f.name: _facts(f) for f in functions}
-    chosen = {name for name in facts if name in ENTRY_POINTS or facts[name][1]}
+    if as_ancestor:
+        chosen = {name for name in facts if name in ANCESTOR_ENTRY_POINTS}
+    else:
+        chosen = {name for name in facts if name in ENTRY_POINTS or facts[name][1]}
     queue = [name for name in chosen if name not in _NOT_FOLLOWED]
     while queue:
         for callee in facts[queue.pop()][0]:

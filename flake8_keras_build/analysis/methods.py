@@ -289,9 +289,8 @@ class _FactVisitor(Visitor):
     ) -> Optional[str]:
         attr = self._self_target(target)
         if attr is not None and not attr.endswith("[]"):
-            text = code_of(value) if value is not None else ""
             self.assigns.append(
-                AssignFact(self._pos(stmt), attr, text, augmented, bool(self._guards), stmt)
+                AssignFact(self._pos(stmt), attr, value, augmented, bool(self._guards), stmt)
             )
         return attr
 
@@ -394,12 +393,15 @@ def build_method(
     )
 
 
-def build_layer_class(info: ClassInfo, lines: Sequence[str], index: ClassIndex) -> LayerClass:
+def build_layer_class(
+    info: ClassInfo, lines: Sequence[str], index: ClassIndex, as_ancestor: bool = False
+) -> LayerClass:
     """The class's model from the methods rules read, each parsed on its own, with
     positions from the ast twins (libcst's own positions, slow, only if they do not
-    pair). A method libcst cannot parse is left out."""
+    pair). A method libcst cannot parse is left out. ``as_ancestor``: a class of
+    another module, of which rules read only the constructor and the config."""
     pos = Pos(info.node.lineno, info.node.col_offset)
-    wanted = selected_methods(info.node)
+    wanted = selected_methods(info.node, as_ancestor)
     methods: Dict[str, Method] = {}
     names: List[str] = []
     for twin in class_functions(info.node):

@@ -34,8 +34,10 @@ def build_models(
 Lookup = Callable[[int], Optional[LayerClass]]
 
 
-def _model(info: ClassInfo, lines: Sequence[str], index: ClassIndex) -> LayerClass:
-    layer = build_layer_class(info, lines, index)
+def _model(
+    info: ClassInfo, lines: Sequence[str], index: ClassIndex, as_ancestor: bool = False
+) -> LayerClass:
+    layer = build_layer_class(info, lines, index, as_ancestor)
     layer.keras_bases, _ = index.base_names(info)
     layer.decorators = index.decorator_names(info)
     layer.init = init_facts(layer)
@@ -106,7 +108,7 @@ def _model_in_module(
     info = module_index.info(node)
     model: Optional[LayerClass] = None
     if info.kind in {"layer", "model"}:
-        model = _model(info, module.lines(), module_index)
+        model = _model(info, module.lines(), module_index, as_ancestor=True)
         nodes = {id(base): base.node for base in info.local_bases}
 
         def lookup(key: int) -> Optional[LayerClass]:
