@@ -14,7 +14,8 @@ from ..model import Finding, Method
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace lines ``first``..``last`` (1-based, inclusive) with ``text``."""
+    """Replace lines ``first``..``last`` (1-based, inclusive) with ``text``;
+    ``last == first - 1`` inserts ``text`` above line ``first``."""
 
     first: int
     last: int

@@ -111,7 +111,11 @@ def _outcome(fix: FixFunction, finding: Finding) -> FixOutcome:
 
 def _apply(lines: List[str], fixes: List[Fix], newline: str) -> str:
     out = list(lines)
-    edits = sorted((edit for fix in fixes for edit in fix.edits), key=lambda e: -e.first)
+    # Bottom up, so earlier lines keep their numbers; at the same line a replacement
+    # goes before an insertion there (``last < first``), which then lands above it.
+    edits = sorted(
+        (edit for fix in fixes for edit in fix.edits), key=lambda e: (-e.first, e.last < e.first)
+    )
     for edit in edits:
         text = edit.text if newline == "\n" else edit.text.replace("\n", newline)
         out[edit.first - 1 : edit.last] = [text]

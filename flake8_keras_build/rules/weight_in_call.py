@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import Finding, LayerClass
+from ..model import Finding, LayerClass, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid, by_version, call_paths, where
 
@@ -60,7 +60,79 @@ class WeightInCall(Rule):
                 def call(self, inputs):
                     self.w = self.add_weight(shape=(inputs.shape[-1],))  # error
                     return inputs * self.w
+            """,
+            fixed="""
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def build(self, input_shape):
+                    self.w = self.add_weight(shape=(input_shape[-1],))
+                    super().build(input_shape)
+
+                def call(self, inputs):
+                    return inputs * self.w
+            """,
+        ),
+        Invalid(
             """
+            import tensorflow as tf
+
+
+            class Gate(tf.keras.layers.Layer):
+                def __init__(self, units, **kwargs):
+                    super().__init__(**kwargs)
+                    self.units = units
+
+                def build(self, shape):
+                    self.kernel = self.add_weight(name="kernel", shape=(shape[-1], self.units))
+                    super().build(shape)
+
+                def call(self, x):
+                    # the gate, one per unit
+                    self.gate = self.add_weight(  # error
+                        name="gate",
+                        shape=(self.units,),
+                        initializer="ones",
+                    )
+                    return tf.matmul(x, self.kernel) * self.gate
+            """,
+            note="into an existing build(), before its super().build()",
+            fixed="""
+            import tensorflow as tf
+
+
+            class Gate(tf.keras.layers.Layer):
+                def __init__(self, units, **kwargs):
+                    super().__init__(**kwargs)
+                    self.units = units
+
+                def build(self, shape):
+                    self.kernel = self.add_weight(name="kernel", shape=(shape[-1], self.units))
+                    self.gate = self.add_weight(
+                        name="gate",
+                        shape=(self.units,),
+                        initializer="ones",
+                    )
+                    super().build(shape)
+
+                def call(self, x):
+                    # the gate, one per unit
+                    return tf.matmul(x, self.kernel) * self.gate
+            """,
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def call(self, inputs):
+                    n = inputs.shape[-1]
+                    self.w = self.add_weight(shape=(n,))  # error
+                    return inputs * self.w
+            """,
+            note="no fix: the shape comes from a local of call()",
         ),
         Invalid(
             """
@@ -161,4 +233,5 @@ class WeightInCall(Rule):
                     call.pos,
                     f"{call.func}() creates a weight {where(path)}: {harm}; "
                     "create it in build()",
+                    Subject(layer, layer.methods[name], calls=(call,)),
                 )
