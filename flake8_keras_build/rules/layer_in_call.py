@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import Finding, LayerClass
+from ..model import Finding, LayerClass, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid, by_version, call_paths, where
 
@@ -51,7 +51,43 @@ class LayerInCall(Rule):
             class Head(keras.layers.Layer):
                 def call(self, inputs):
                     return keras.layers.Dense(4)(inputs)  # error
+            """,
+            note="no fix: the layer needs a name on self, which is the author's choice",
+        ),
+        Invalid(
             """
+            import keras
+
+
+            class Head(keras.layers.Layer):
+                def __init__(self, units, **kwargs):
+                    super().__init__(**kwargs)
+                    self.units = units
+
+                def call(self, inputs):
+                    self.proj = keras.layers.Dense(self.units, activation="relu")  # error
+                    return self.proj(inputs)
+
+                def get_config(self):
+                    return {**super().get_config(), "units": self.units}
+            """,
+            note="stored on self, reading what __init__ sets",
+            fixed="""
+            import keras
+
+
+            class Head(keras.layers.Layer):
+                def __init__(self, units, **kwargs):
+                    super().__init__(**kwargs)
+                    self.units = units
+                    self.proj = keras.layers.Dense(self.units, activation="relu")
+
+                def call(self, inputs):
+                    return self.proj(inputs)
+
+                def get_config(self):
+                    return {**super().get_config(), "units": self.units}
+            """,
         ),
         Invalid(
             """
@@ -145,4 +181,5 @@ class LayerInCall(Rule):
                     call.pos,
                     f"{call.func}() creates a layer {where(path)}: {harm}; "
                     "create it in __init__()",
+                    Subject(layer, layer.methods[name], calls=(call,)),
                 )
