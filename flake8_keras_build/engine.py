@@ -43,12 +43,14 @@ def lint(
             return []
     names = NameTable.from_module(tree)
     findings: List[Finding] = []
-    # A substring test spares nearly every file the walk for learning_phase calls.
-    if "learning_phase" in source:
-        findings.extend(_module_findings(tree, names, settings))
     # Other modules are worth reading only for code that uses Keras at all: one
     # substring test keeps the standard library and other projects from paying.
     index = ClassIndex(tree, names, settings, filename if "keras" in source else None)
+    # A substring test spares nearly every file the walk for learning_phase calls.
+    if "learning_phase" in source:
+        if lines is None:
+            lines = split_lines(source)
+        findings.extend(_module_findings(tree, names, settings, index, lines))
     classes = index.of_interest()
     if not classes:
         return _sorted(findings)
@@ -66,14 +68,22 @@ def lint(
     return _sorted(findings)
 
 
-def _module_findings(tree: ast.Module, names: NameTable, settings: Settings) -> List[Finding]:
+def _module_findings(
+    tree: ast.Module,
+    names: NameTable,
+    settings: Settings,
+    index: ClassIndex,
+    lines: Sequence[str],
+) -> List[Finding]:
     # The model and the rules are imported only when a file needs them: an editor
     # starts a flake8 process for every lint, and most files need neither.
     from .analysis.module_facts import learning_phase_calls
     from .model import ModuleFacts
     from .rules import RULES
 
-    module = ModuleFacts(learning_phase_calls(tree, names))
+    # Where a call is in a layer's call() decides whether KLB302's fix applies.
+    layer_classes = {id(info.node) for info in index.classes if info.kind in ("layer", "model")}
+    module = ModuleFacts(learning_phase_calls(tree, names, layer_classes), lines)
     return [f for rule in RULES for f in rule.check_module(module, settings)]
 
 

@@ -7,7 +7,7 @@ keeps its libcst node only so that fixes can rewrite exactly that node.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
+from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
 from .analysis.layers import ClassInfo
 
@@ -37,11 +37,23 @@ class Finding:
 
 @dataclass(frozen=True)
 class ModuleCall:
-    """A call found anywhere in the module, with its resolved callee."""
+    """A call found anywhere in the module, with its resolved callee, and where it
+    is and how its value is used (for KLB302's fix)."""
 
     pos: Pos
     func: str
     resolved: str
+    end: Pos = Pos(0, 0)  # the end of the call's text (ast: line, byte offset)
+    # "call" (directly in ``call`` of a layer or model class), "nested" (in a function
+    # or lambda inside that ``call``), "method" (another method of such a class),
+    # "function" (any other function), "class" (a class body) or "module".
+    scope: str = "module"
+    function: str = ""  # the innermost enclosing function's name
+    training: bool = False  # the enclosing ``call`` has a ``training`` parameter
+    # "fallback" (the value ``training`` takes when it is None), "test" (of an
+    # ``if``/``while``/conditional expression, or under ``not``), "keyword" (the
+    # value of ``training=``) or "value" (anything else).
+    use: str = "value"
 
 
 @dataclass
@@ -49,6 +61,7 @@ class ModuleFacts:
     """What the rules that look at the whole module read."""
 
     learning_phase_calls: List[ModuleCall]
+    lines: Sequence[str] = ()  # the module's lines, for fixes that edit them
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import ast
+from functools import cache
 from typing import Iterator
 
-from ..model import Finding, ModuleFacts
+from ..analysis.layers import ClassInfo
+from ..model import Finding, LayerClass, ModuleFacts, Pos, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid, by_version
+
+
+@cache
+def _no_class() -> LayerClass:
+    """The ``layer`` of this rule's subjects. A Subject names a class, but these
+    calls can be anywhere in the module; this empty stand-in fills the place, and
+    the fix reads only the call and the lines in the detail."""
+    node = ast.ClassDef(name="<module>", bases=[], keywords=[], body=[], decorator_list=[])
+    return LayerClass(info=ClassInfo(node, None), pos=Pos(0, 0), methods={})
 
 
 class LearningPhase(Rule):
@@ -49,7 +61,18 @@ class LearningPhase(Rule):
                     if training is None:
                         training = K.learning_phase()  # error
                     return inputs
-            """
+            """,
+            fixed="""
+            import tensorflow as tf
+            from tensorflow.keras import backend as K
+
+
+            class Noisy(tf.keras.layers.Layer):
+                def call(self, inputs, training=None):
+                    if training is None:
+                        training = False
+                    return inputs
+            """,
         ),
         Invalid(
             """
@@ -57,7 +80,73 @@ class LearningPhase(Rule):
 
             tf_keras.backend.set_learning_phase(1)  # error
             """,
-            note="at module level",
+            note="set_learning_phase(), at module level",
+        ),
+        Invalid(
+            """
+            import tensorflow as tf
+            from tensorflow.keras import backend as K
+
+
+            class Noisy(tf.keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.dropout = tf.keras.layers.Dropout(0.5)
+
+                def call(self, inputs, training=None):
+                    x = self.dropout(inputs, training=K.learning_phase())  # error
+                    if K.learning_phase():  # error
+                        x += tf.random.normal(tf.shape(x))
+                    return x
+            """,
+            note=(
+                "passed as `training=` or tested, it becomes the `training` argument (the "
+                "fallback above becomes `False`: `learning_phase()` is 0 unless a phase "
+                "was set globally)"
+            ),
+            fixed="""
+            import tensorflow as tf
+            from tensorflow.keras import backend as K
+
+
+            class Noisy(tf.keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.dropout = tf.keras.layers.Dropout(0.5)
+
+                def call(self, inputs, training=None):
+                    x = self.dropout(inputs, training=training)
+                    if training:
+                        x += tf.random.normal(tf.shape(x))
+                    return x
+            """,
+        ),
+        Invalid(
+            """
+            import tensorflow as tf
+            from tensorflow.keras import backend as K
+
+
+            class Noisy(tf.keras.layers.Layer):
+                def call(self, inputs, training=None):
+                    noise = tf.random.normal(tf.shape(inputs))
+                    return tf.cond(K.learning_phase(), lambda: inputs + noise, lambda: inputs)  # error
+            """,
+            note="a value `training` cannot replace: it may be None where the phase is 0 or 1",
+        ),
+        Invalid(
+            """
+            import tensorflow as tf
+            from tensorflow.keras import backend as K
+
+
+            class Noisy(tf.keras.layers.Layer):
+                def call(self, inputs):
+                    if K.learning_phase():  # error
+                        return inputs + tf.random.normal(tf.shape(inputs))
+                    return inputs
+            """,
+            note="a call() without a training parameter",
         ),
     )
     valid = (
@@ -84,4 +173,5 @@ class LearningPhase(Rule):
                 call.pos,
                 f"{call.func}() reads a global learning phase: {harm}; use the training "
                 "argument of call()",
+                Subject(_no_class(), detail=(("call", call), ("lines", module.lines))),
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import Finding, LayerClass
+from ..model import Finding, LayerClass, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid, by_version, call_paths, where
 
@@ -61,7 +61,19 @@ class ManualBuildInCall(Rule):
                 def call(self, inputs):
                     self.build(inputs.shape)  # error
                     return tf.matmul(inputs, self.kernel)
-            """
+            """,
+            fixed="""
+            import tensorflow as tf
+
+
+            class MyDenseLayer(tf.keras.layers.Layer):
+                def build(self, input_shape):
+                    self.kernel = self.add_weight(name="kernel", shape=[int(input_shape[-1]), 4])
+                    super().build(input_shape)
+
+                def call(self, inputs):
+                    return tf.matmul(inputs, self.kernel)
+            """,
         ),
         Invalid(
             """
@@ -78,6 +90,40 @@ class ManualBuildInCall(Rule):
                     return self.child(inputs)
             """,
             note="a child built on every call",
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Scaled(keras.layers.Dense):
+                def build(self, input_shape):
+                    self.scale = self.add_weight(shape=(), initializer="ones")
+
+                def call(self, inputs):
+                    super().build(inputs.shape)  # error
+                    return super().call(inputs) * self.scale
+            """,
+            note="`super().build()`, which this class's `build()` does not call",
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def build(self, input_shape):
+                    self.w = self.add_weight(shape=(input_shape[-1],))
+                    super().build(input_shape)
+
+                def call(self, inputs):
+                    return self._scale(inputs)
+
+                def _scale(self, inputs):
+                    self.build(inputs.shape)  # error
+                    return inputs * self.w
+            """,
+            note="in a helper, which other callers may need to build the layer",
         ),
     )
     valid = (
@@ -137,9 +183,13 @@ class ManualBuildInCall(Rule):
 
     def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
         for name, path in call_paths(layer).items():
-            for call in layer.methods[name].calls:
-                if call.attr != "build" or not call.receiver or call.guarded_by_built:
-                    continue
+            method = layer.methods[name]
+            flagged = tuple(
+                call
+                for call in method.calls
+                if call.attr == "build" and call.receiver and not call.guarded_by_built
+            )
+            for call in flagged:
                 harm = by_version(
                     settings,
                     "Keras 3 raises 'You cannot add new elements of state'",
@@ -149,4 +199,7 @@ class ManualBuildInCall(Rule):
                     call.pos,
                     f"{call.func}() called by hand {where(path)}: Layer.__call__ "
                     f"already built the layer; {harm}",
+                    # The method's other flagged calls ride along, so that its fix
+                    # removes them all in one rewrite.
+                    Subject(layer, method, calls=(call,), detail=(("path", path), ("batch", flagged))),
                 )

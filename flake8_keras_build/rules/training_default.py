@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import Finding, LayerClass
+from ..model import Finding, LayerClass, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
 
@@ -39,7 +39,48 @@ class TrainingWithoutDefault(Rule):
             class Noisy(keras.layers.Layer):
                 def call(self, inputs, training):  # error
                     return inputs
+            """,
+            fixed="""
+            import keras
+
+
+            class Noisy(keras.layers.Layer):
+                def call(self, inputs, training=None):
+                    return inputs
+            """,
+        ),
+        Invalid(
             """
+            import keras
+
+
+            class Noisy(keras.layers.Layer):
+                def call(self, inputs: keras.KerasTensor, training: bool, mask=None):  # error
+                    return inputs
+            """,
+            note=(
+                "annotated `bool`: the default `False` keeps the annotation true, and "
+                "both versions treat an unknown phase as inference, as with `None`"
+            ),
+            fixed="""
+            import keras
+
+
+            class Noisy(keras.layers.Layer):
+                def call(self, inputs: keras.KerasTensor, training: bool = False, mask=None):
+                    return inputs
+            """,
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Masked(keras.layers.Layer):
+                def call(self, inputs, training, mask):  # error
+                    return inputs
+            """,
+            note="a parameter without a default after `training`",
         ),
     )
     valid = (
@@ -78,4 +119,5 @@ class TrainingWithoutDefault(Rule):
                     call.pos,
                     "call() takes training without a default: Keras 3 raises TypeError "
                     "('missing a required argument: training'); use training=None",
+                    Subject(layer, call),
                 )

@@ -1,0 +1,214 @@
+"""KLB301's fix: pass every positional argument of ``add_weight``/``add_variable`` by
+keyword, named after the signature the code was written for.
+
+The two versions read positions differently (Keras 2: ``name, shape, dtype,
+initializer, ...``; Keras 3: ``shape, initializer, dtype``), so each argument's value
+decides which order the call follows: a string is a name and cannot be a shape, a
+tuple or list is a shape and cannot be a name or an initializer. A call both orders
+fit (``add_weight(w)``) is ambiguous and left alone, unless ``--keras-version``
+names the one version the code runs on.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from ..model import CallFact, Finding
+from .edits import Declined, FixFunction, FixOutcome, method_fix
+
+# The positional parameters of each version, up to where all releases agree.
+# Keras 2 (tf.keras 2.x, tf_keras): Layer.add_weight(name, shape, dtype, initializer,
+# regularizer, trainable, constraint, ...); TF 2.0-2.2 had ``partitioner`` next, later
+# releases ``use_resource``. Metric.add_weight(name, shape, aggregation,
+# synchronization, initializer, dtype). ``add_variable`` forwards to ``add_weight``,
+# so it follows the same order.
+_KERAS2_LAYER = ("name", "shape", "dtype", "initializer", "regularizer", "trainable", "constraint")
+_KERAS2_METRIC = ("name", "shape", "aggregation", "synchronization", "initializer", "dtype")
+# Keras 3: Layer.add_weight(shape, initializer, dtype) positionally (3.x releases
+# disagree after those: ``trainable``, ``autocast`` or a TypeError), and so do
+# Layer.add_variable, Metric.add_weight and Metric.add_variable.
+_KERAS3 = ("shape", "initializer", "dtype")
+
+# What a value can be, judged from how it is written (see ``_kind``).
+_STRING, _SEQUENCE, _NAME_REF, _SHAPE_REF, _UNKNOWN = "string", "sequence", "name", "shape", ""
+
+# Which kinds of value each parameter takes. A string is an initializer or dtype name
+# ("zeros", "float32") as well as a variable name; a sequence is only ever a shape.
+_ACCEPTS: Dict[str, Tuple[str, ...]] = {
+    "name": (_STRING, _NAME_REF, _UNKNOWN),
+    "shape": (_SEQUENCE, _SHAPE_REF, _UNKNOWN),
+}
+_OTHER_ACCEPTS = (_STRING, _UNKNOWN)
+
+
+def _last_identifier(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return None
+
+
+def _kind(node: cst.BaseExpression) -> str:
+    """How the value reads: a string, a sequence, a variable whose name says it holds
+    a name (``layer_name``, ``_WEIGHTS_VARIABLE_NAME``) or a shape (``input_shape``,
+    ``x.shape``), or unknown."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+        return _STRING
+    if isinstance(node, (cst.Tuple, cst.List, cst.ListComp)):
+        return _SEQUENCE
+    if isinstance(node, cst.BinaryOperation):
+        sides = (_kind(node.left), _kind(node.right))
+        if isinstance(node.operator, cst.Modulo) and sides[0] == _STRING:
+            return _STRING  # "kernel_%d" % i
+        if isinstance(node.operator, cst.Add):
+            for kind in (_STRING, _SEQUENCE):
+                if kind in sides:
+                    return kind  # "kernel_" + suffix, (units,) + input_shape[1:]
+        return _UNKNOWN
+    if isinstance(node, cst.Call):
+        func = node.func
+        if isinstance(func, cst.Name) and func.value == "str":
+            return _STRING
+        if isinstance(func, cst.Attribute):
+            if func.attr.value in ("format", "join") and _kind(func.value) == _STRING:
+                return _STRING
+            if func.attr.value == "TensorShape":
+                return _SEQUENCE
+        if isinstance(func, cst.Name) and func.value == "TensorShape":
+            return _SEQUENCE
+        return _UNKNOWN
+    if isinstance(node, cst.Subscript):
+        # input_shape[1:] is a shape; input_shape[-1] is a dimension.
+        sliced = all(isinstance(e.slice, cst.Slice) for e in node.slice)
+        return _SHAPE_REF if sliced and _kind(node.value) == _SHAPE_REF else _UNKNOWN
+    identifier = _last_identifier(node)
+    if identifier is not None:
+        lower = identifier.lower()
+        if lower == "name" or lower.endswith("_name"):
+            return _NAME_REF
+        if lower == "shape" or lower.endswith("_shape"):
+            return _SHAPE_REF
+    return _UNKNOWN
+
+
+def _positional(call: cst.Call) -> List[cst.Arg]:
+    return [arg for arg in call.args if arg.keyword is None and arg.star == ""]
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+class _Reading:
+    """One version's order applied to a call: the keywords, or why it does not fit."""
+
+    def __init__(self, version: str, order: Sequence[str], call: cst.Call) -> None:
+        self.version = version
+        self.keywords: Tuple[str, ...] = ()
+        self.mismatch = ""  # the values do not fit this order
+        self.broken = ""  # they fit, but the call cannot be written with keywords
+        positional = _positional(call)
+        if len(positional) > len(order):
+            self.broken = (
+                f"{version} releases agree only on the first {len(order)} positions "
+                f"({', '.join(order)}) and the call passes {len(positional)}"
+            )
+            return
+        keywords = tuple(order[: len(positional)])
+        for arg, keyword in zip(positional, keywords):
+            if _kind(arg.value) not in _ACCEPTS.get(keyword, _OTHER_ACCEPTS):
+                self.mismatch = f"{_code(arg.value)} cannot be the {keyword}"
+                return
+        given = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+        twice = [keyword for keyword in keywords if keyword in given]
+        if twice:
+            self.broken = f"{twice[0]} is passed both by position and by keyword"
+            return
+        self.keywords = keywords
+
+    @property
+    def fits(self) -> bool:
+        return not (self.mismatch or self.broken)
+
+
+def _plan(call: CallFact, kind: Optional[str], targets: Sequence[str]) -> Tuple[str, ...] | str:
+    """The keywords for the call's positional arguments, or why there are none."""
+    node = call.node
+    assert isinstance(node, cst.Call)
+    if any(arg.star == "*" for arg in node.args):
+        return "a *args passes more positional arguments"
+    keras2 = _KERAS2_METRIC if kind == "metric" else _KERAS2_LAYER
+    readings = [_Reading("Keras 2", keras2, node), _Reading("Keras 3", _KERAS3, node)]
+    fitting = [reading for reading in readings if reading.fits]
+    if len(fitting) == 2 and len(targets) == 1:
+        # --keras-version: the code runs on that version, which reads it that way.
+        fitting = [reading for reading in fitting if reading.version == f"Keras {targets[0]}"]
+    if len(fitting) == 1:
+        return fitting[0].keywords
+    if fitting:
+        first = _code(_positional(node)[0].value)
+        return (
+            f"ambiguous: Keras 2 reads {first} as the name, Keras 3 as the shape "
+            "(--keras-version decides)"
+        )
+    broken = [reading for reading in readings if reading.broken and not reading.mismatch]
+    if broken:
+        return f"as {broken[0].version} reads it, {broken[0].broken}"
+    return "the values fit neither order: " + "; ".join(
+        f"{reading.version}: {reading.mismatch or reading.broken}" for reading in readings
+    )
+
+
+class _Keywords(cst.CSTTransformer):
+    """Gives the positional arguments of the planned calls their keywords (compares
+    original nodes, so it runs on the method's tree as the analysis left it)."""
+
+    def __init__(self, plans: Dict[int, Tuple[str, ...]]) -> None:
+        super().__init__()
+        self.plans = plans
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if id(original_node) not in self.plans:
+            return updated_node
+        keywords = iter(self.plans[id(original_node)])
+        args = []
+        for arg in updated_node.args:
+            if arg.keyword is None and arg.star == "":
+                arg = arg.with_changes(
+                    keyword=cst.Name(next(keywords)),
+                    equal=cst.AssignEqual(
+                        whitespace_before=cst.SimpleWhitespace(""),
+                        whitespace_after=cst.SimpleWhitespace(""),
+                    ),
+                )
+            args.append(arg)
+        return updated_node.with_changes(args=tuple(args))
+
+
+def fix_add_weight_positional(finding: Finding) -> FixOutcome:
+    subject = finding.subject
+    assert subject is not None and subject.method is not None
+    targets: Tuple[str, ...] = subject.get("targets", ())
+    own = subject.calls[0]
+    plan = _plan(own, subject.layer.kind, targets)
+    if isinstance(plan, str):
+        return Declined(plan)
+    plans = {id(own.node): plan}
+    # The method's other flagged calls that can be rewritten go in the same edit.
+    for call in subject.get("batch", ()):
+        other = _plan(call, subject.layer.kind, targets)
+        if not isinstance(other, str):
+            plans[id(call.node)] = other
+
+    def transform(node: cst.FunctionDef) -> cst.FunctionDef:
+        updated = node.visit(_Keywords(plans))
+        assert isinstance(updated, cst.FunctionDef)
+        return updated
+
+    return method_fix(subject.method, transform)
+
+
+FIXES: Dict[str, FixFunction] = {"KLB301": fix_add_weight_positional}
