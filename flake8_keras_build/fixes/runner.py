@@ -64,38 +64,41 @@ def fix_source(
     if defaults.NOQA_FILE.search(text):
         return result  # a file-wide flake8 noqa comment turns every check off, fixes too
     newline = _newline(text)
+    # What was fixed is what no longer is reported: one fix may repair several
+    # findings (all positional add_weight calls of a method) or another rule's too.
+    before: Optional[Counter[str]] = None
     for _ in range(MAX_PASSES):
         lines = _LINE.findall(text)
         chosen: List[Tuple[Finding, Fix]] = []
         declined: List[Tuple[Finding, str]] = []
+        fixable: Counter[str] = Counter()
         for finding in lint(text, settings, filename=filename):
             fix = fix_for(finding.code)
             if fix is None or finding.subject is None or not selects(finding.code, select):
                 continue
             if _noqa(lines, finding):
                 continue
+            fixable[finding.code] += 1
             outcome = _outcome(fix, finding)
             if isinstance(outcome, Declined):
                 declined.append((finding, outcome.reason))
-            elif not any(outcome.overlaps(fix) for _, fix in chosen):
+            elif not any(outcome.overlaps(other) for _, other in chosen):
                 chosen.append((finding, outcome))  # the others wait for the next pass
-        if not chosen:
-            result.declined = declined
-            break
-        fixed = _apply(lines, [fix for _, fix in chosen], newline)
+        if before is None:
+            before = fixable
+        fixed = _apply(lines, [fix for _, fix in chosen], newline) if chosen else text
         if fixed == text:
             result.declined = declined
+            result.applied = before - fixable
             break
         if not _parses(fixed, with_libcst):
             codes = ", ".join(sorted({f.code for f, _ in chosen}))
             result.error = f"a fix ({codes}) produced code that does not parse; left unchanged"
             result.source = source
             return result
-        result.applied.update(f.code for f, _ in chosen)
         text = fixed
     else:
         result.error = "the fixes did not converge; left unchanged"
-        result.applied.clear()
         return result
     result.source = bom + text
     return result
