@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Tuple
 
-from ..model import Finding, LayerClass
+from ..model import CallFact, Finding, InitFacts, LayerClass, Subject
 from ..settings import Settings
 from .base import CONSTRUCTED_LAYER, Invalid, Rule, Valid
 
 _KERAS_KEYWORDS = ("name", "dtype", "trainable")
+
+
+def _subject(layer: LayerClass, init: InitFacts) -> Subject:
+    """What the fix rewrites: ``__init__`` and every ``super().__init__`` call in it
+    (the fix passes ``**kwargs`` on only where there is exactly one)."""
+    calls: Tuple[CallFact, ...] = tuple(
+        c for c in init.method.calls if c.attr == "__init__" and c.receiver in {"super", "base"}
+    )
+    return Subject(layer, init.method, calls=calls, detail=(("kwargs", init.kwargs),))
 
 
 class InitRejectsKerasKeywords(Rule):
@@ -39,7 +48,74 @@ class InitRejectsKerasKeywords(Rule):
                 def __init__(self, factor):  # error
                     super().__init__()
                     self.factor = factor
+            """,
+            fixed="""
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def __init__(self, factor, **kwargs):
+                    super().__init__(**kwargs)
+                    self.factor = factor
+            """,
+        ),
+        Invalid(
             """
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def __init__(  # error
+                    self,
+                    factor,  # a float
+                    name=None,
+                ):
+                    super().__init__(name=name)
+                    self.factor = factor
+            """,
+            note="a signature over several lines keeps its layout",
+            fixed="""
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def __init__(
+                    self,
+                    factor,  # a float
+                    name=None,
+                    **kwargs,
+                ):
+                    super().__init__(name=name, **kwargs)
+                    self.factor = factor
+            """,
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Lookup(keras.layers.Layer):
+                def __init__(self, vocabulary):  # error
+                    super().__init__(dtype="int32")
+                    self.vocabulary = vocabulary
+            """,
+            note=(
+                "no fix: super().__init__() sets dtype= itself, and a dtype= in **kwargs "
+                "(load_model passes one) would clash with it"
+            ),
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Head(keras.Model):
+                def __init__(self, units):  # error
+                    inputs = keras.Input((4,))
+                    outputs = keras.layers.Dense(units)(inputs)
+                    super().__init__(inputs, outputs)
+            """,
+            note="no fix: a functional Model, whose keywords go with its inputs and outputs",
         ),
     )
     valid = (
@@ -89,6 +165,7 @@ class InitRejectsKerasKeywords(Rule):
             f"__init__() has no **kwargs and cannot receive {', '.join(missing)}: "
             f"{layer.name}({missing[0]}=...) raises TypeError, and Keras 3 load_model "
             "fails after a save that succeeded",
+            _subject(layer, init),
         )
 
 
@@ -118,7 +195,41 @@ class KwargsNotForwarded(Rule):
                 def __init__(self, factor, **kwargs):  # error
                     super().__init__()
                     self.factor = factor
+            """,
+            fixed="""
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def __init__(self, factor, **kwargs):
+                    super().__init__(**kwargs)
+                    self.factor = factor
+            """,
+        ),
+        Invalid(
             """
+            import keras
+
+
+            class Block(keras.layers.Layer):
+                def __init__(self, units, **kwargs):  # error
+                    super().__init__()
+                    self.dense = keras.layers.Dense(units, **kwargs)
+            """,
+            note="no fix: __init__() uses **kwargs itself, for another layer",
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def __init__(self, factor, **kwargs):  # error
+                    defaults = {"name": "scale"}
+                    super().__init__(**defaults)
+                    self.factor = factor
+            """,
+            note="no fix: super().__init__() already takes another mapping; merge the two by hand",
         ),
     )
     valid = (
@@ -152,4 +263,5 @@ class KwargsNotForwarded(Rule):
             init.method.pos,
             f"**{init.kwargs} never reaches super().__init__(): name=, trainable=False "
             "and dtype= are accepted and silently ignored",
+            _subject(layer, init),
         )

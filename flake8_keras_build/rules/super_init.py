@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import Finding, LayerClass
+from ..model import Finding, LayerClass, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid, by_version
 
@@ -51,7 +51,70 @@ class MissingSuperInit(Rule):
             class MyDenseLayer(tf.keras.layers.Layer):
                 def __init__(self, num_outputs):  # error
                     self.num_outputs = num_outputs
+            """,
+            fixed="""
+            import tensorflow as tf
+
+
+            class MyDenseLayer(tf.keras.layers.Layer):
+                def __init__(self, num_outputs, **kwargs):
+                    super().__init__(**kwargs)
+                    self.num_outputs = num_outputs
+            """,
+        ),
+        Invalid(
             """
+            import keras
+
+
+            class Gate(keras.layers.Layer):
+                def __init__(  # error
+                    self,
+                    units,
+                    **options,
+                ):
+                    \"\"\"Gates the last axis.\"\"\"
+                    # sub-layers
+                    self.dense = keras.layers.Dense(units)
+            """,
+            note="after the docstring, passing on the **kwargs it already has",
+            fixed="""
+            import keras
+
+
+            class Gate(keras.layers.Layer):
+                def __init__(
+                    self,
+                    units,
+                    **options,
+                ):
+                    \"\"\"Gates the last axis.\"\"\"
+                    super().__init__(**options)
+                    # sub-layers
+                    self.dense = keras.layers.Dense(units)
+            """,
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class WideDense(keras.layers.Dense):
+                def __init__(self, units, **kwargs):  # error
+                    self.wide_units = units * 2
+            """,
+            note="no fix: Dense.__init__() takes arguments of its own (units) to pass by hand",
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Named(keras.layers.Layer):
+                def __init__(self, units, name=None):  # error
+                    self.units = units
+            """,
+            note="no fix: __init__() takes name itself; what Layer.__init__ gets is the author's call",
         ),
     )
     valid = (
@@ -91,6 +154,7 @@ class MissingSuperInit(Rule):
             init.method.pos,
             "__init__() never calls super().__init__(): the first call raises "
             "RuntimeError ('you forgot to call super().__init__()')",
+            Subject(layer, init.method, detail=(("kwargs", init.kwargs),)),
         )
 
 

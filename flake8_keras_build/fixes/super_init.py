@@ -1,0 +1,102 @@
+"""KLB201's fix: ``super().__init__(**kwargs)`` as the first statement of
+``__init__`` (after its docstring), with ``**kwargs`` added to the signature when
+it has none, as KLB203's fix adds it.
+
+Only where that call is complete: where ``super()`` reaches ``Layer.__init__`` or
+``Model.__init__`` (which need no argument) or a project class's ``__init__`` that
+needs none. A concrete Keras layer (``Dense``) or a project base with required
+parameters needs its own arguments, and a base class we cannot see may need any.
+An ``__init__`` that takes ``name``, ``dtype`` or ``trainable`` itself handles them
+in its own way (tf-keras' v1 ``Layer`` re-implements ``Layer.__init__`` like that).
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+import libcst as cst
+
+from ..model import Finding, LayerClass, Method
+from .edits import Declined, FixFunction, FixOutcome, method_fix
+from .init_kwargs import DEFAULT_NAME, KERAS_KEYWORDS, add_varkw, name_taken
+from .rewrite import insert_first, statement
+
+# Keras bases whose ``__init__`` takes only keywords, all optional.
+_ROOT_CLASSES = frozenset({"Layer", "Model"})
+
+
+def _required(method: Method) -> List[str]:
+    """Parameters of a base's ``__init__`` that a call must pass."""
+    fn: cst.FunctionDef = method.node
+    params = fn.params
+    positional = [*params.posonly_params, *params.params][1:]  # not ``self``
+    return [p.name.value for p in [*positional, *params.kwonly_params] if p.default is None]
+
+
+def _base_needs_arguments(layer: LayerClass) -> Optional[str]:
+    """Why ``super().__init__(**kwargs)`` may not be a complete call, or None."""
+    if layer.foreign_bases:
+        return "a base class's __init__() cannot be seen; call it by hand"
+    for ancestor in layer.ancestors:
+        if ancestor.init is None:
+            continue
+        required = _required(ancestor.init.method)
+        if required:
+            return f"{ancestor.name}.__init__() needs {', '.join(required)}; call it by hand"
+        return None
+    bases = [base for ancestor in [layer, *layer.ancestors] for base in ancestor.keras_bases]
+    if not bases:
+        return "the base class's __init__() cannot be seen; call it by hand"
+    for base in bases:
+        name = base.rsplit(".", 1)[-1]
+        if name not in _ROOT_CLASSES:
+            return f"{name}.__init__() takes arguments of its own; call it by hand"
+    return None
+
+
+def _drop_lone_pass(fn: cst.FunctionDef, added: cst.BaseStatement) -> cst.FunctionDef:
+    """A body that was only ``pass`` (after a docstring) loses the ``pass`` now that
+    ``added`` is there; a ``pass`` with a comment stays."""
+    assert isinstance(fn.body, cst.IndentedBlock)
+    body = list(fn.body.body)
+    last = body[-1]
+    if (
+        len(body) >= 2
+        and body[-2] is added
+        and isinstance(last, cst.SimpleStatementLine)
+        and len(last.body) == 1
+        and isinstance(last.body[0], cst.Pass)
+        and not last.leading_lines
+        and last.trailing_whitespace.comment is None
+    ):
+        return fn.with_changes(body=fn.body.with_changes(body=body[:-1]))
+    return fn
+
+
+def fix_missing_super_init(finding: Finding) -> FixOutcome:
+    subject = finding.subject
+    assert subject is not None and subject.method is not None
+    method = subject.method
+    fn: cst.FunctionDef = method.node
+    why = _base_needs_arguments(subject.layer)
+    if why is not None:
+        return Declined(why)
+    own = [p.name for p in method.params if p.name in KERAS_KEYWORDS and p.kind != "varkw"]
+    if own:
+        return Declined(
+            f"__init__() takes {', '.join(own)} itself; decide by hand what "
+            "super().__init__() gets"
+        )
+    existing: Optional[str] = subject.get("kwargs")
+    name = existing or DEFAULT_NAME
+    if existing is None and name_taken(fn, name):
+        return Declined(f"the name {name} is already used in __init__()")
+    call = statement(f"super().__init__(**{name})")
+
+    def transform(node: cst.FunctionDef) -> cst.FunctionDef:
+        return add_varkw(_drop_lone_pass(insert_first(node, call), call), name)
+
+    return method_fix(method, transform)
+
+
+FIXES: Dict[str, FixFunction] = {"KLB201": fix_missing_super_init}
