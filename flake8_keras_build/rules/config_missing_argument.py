@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import Finding, LayerClass
+from ..model import Finding, LayerClass, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
 from .config_common import own_params, quoted, rebuilds_itself, super_config_keys
@@ -62,7 +62,163 @@ class ConfigMissingArgument(Rule):
                     config = super().get_config()
                     config.update({"depth": self.depth})
                     return config
+            """,
+            fixed="""
+            import keras
+
+
+            class Encoder(keras.layers.Layer):
+                def __init__(self, depth, sparse=False, **kwargs):
+                    super().__init__(**kwargs)
+                    self.depth = depth
+                    self.sparse = sparse
+
+                def get_config(self):
+                    config = super().get_config()
+                    config.update({"depth": self.depth, "sparse": self.sparse})
+                    return config
+            """,
+        ),
+        Invalid(
             """
+            import keras
+
+
+            class Projection(keras.layers.Layer):
+                def __init__(self, units, activation="relu", use_bias=True, **kwargs):
+                    super().__init__(**kwargs)
+                    self.units = units
+                    self.activation = activation
+                    self.use_bias = use_bias
+
+                def get_config(self):  # error
+                    return {
+                        **super().get_config(),
+                        "units": self.units,
+                    }
+            """,
+            note="the returned dict literal gets the keys",
+            fixed="""
+            import keras
+
+
+            class Projection(keras.layers.Layer):
+                def __init__(self, units, activation="relu", use_bias=True, **kwargs):
+                    super().__init__(**kwargs)
+                    self.units = units
+                    self.activation = activation
+                    self.use_bias = use_bias
+
+                def get_config(self):
+                    return {
+                        **super().get_config(),
+                        "units": self.units,
+                        "activation": self.activation,
+                        "use_bias": self.use_bias,
+                    }
+            """,
+        ),
+        Invalid(
+            """
+            import tensorflow as tf
+
+
+            class Noise(tf.keras.layers.Layer):
+                def __init__(self, rate, noise_shape=None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.rate = rate
+                    self.noise_shape = noise_shape
+
+                def get_config(self):  # error
+                    config = {'rate': self.rate}
+                    base_config = super().get_config()
+                    return dict(list(base_config.items()) + list(config.items()))
+            """,
+            note="the tf-keras merging idiom: the keys go into the layer's own dict, in its quotes",
+            fixed="""
+            import tensorflow as tf
+
+
+            class Noise(tf.keras.layers.Layer):
+                def __init__(self, rate, noise_shape=None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.rate = rate
+                    self.noise_shape = noise_shape
+
+                def get_config(self):
+                    config = {'rate': self.rate, 'noise_shape': self.noise_shape}
+                    base_config = super().get_config()
+                    return dict(list(base_config.items()) + list(config.items()))
+            """,
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Encoder(keras.layers.Layer):
+                def __init__(self, depth, data_format=None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.depth = depth
+                    self._data_format = data_format or "channels_last"
+
+                def get_config(self):  # error
+                    return {**super().get_config(), "depth": self.depth}
+            """,
+            note="no fix: `__init__` does not store the argument itself as `self.data_format`",
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Encoder(keras.layers.Layer):
+                def __init__(self, depth, sparse=False, **kwargs):
+                    super().__init__(**kwargs)
+                    self.depth = depth
+                    self.sparse = sparse
+
+                def get_config(self):  # error
+                    config = super().get_config()
+                    config["depth"] = self.depth
+                    return config
+            """,
+            note="no fix: no dict literal to add the key to",
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Block(keras.layers.Layer):
+                def __init__(self, width, norm_layer=keras.layers.LayerNormalization, **kwargs):
+                    super().__init__(**kwargs)
+                    self.width = width
+                    self.norm_layer = norm_layer
+
+                def build(self, input_shape):
+                    self.norm = self.norm_layer(epsilon=1e-5)
+
+                def get_config(self):  # error
+                    return {**super().get_config(), "width": self.width}
+            """,
+            note="no fix: `self.norm_layer` holds a class, which needs serializing by hand",
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class BaseConv(keras.layers.Layer):
+                def __init__(self, rank, filters, **kwargs):
+                    super().__init__(**kwargs)
+                    self.rank = rank
+                    self.filters = filters
+
+                def get_config(self):  # error
+                    return {**super().get_config(), "filters": self.filters}
+            """,
+            note="no fix: a required argument, which a subclass may pass itself (`Conv2D` passes `rank=2`)",
         ),
     )
     valid = (
@@ -125,4 +281,5 @@ class ConfigMissingArgument(Rule):
         yield self.report(
             config.pos,
             f"get_config() does not save {quoted(missing)}: the reloaded layer gets the default",
+            Subject(layer, layer.methods["get_config"], detail=(("missing", tuple(missing)),)),
         )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import Finding, LayerClass
+from ..model import Finding, LayerClass, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
+from .config_common import accepted_keywords
 
 
 class ConfigWithoutSuper(Rule):
@@ -58,7 +59,146 @@ class ConfigWithoutSuper(Rule):
 
                 def get_config(self):  # error
                     return {"factor": self.factor}
+            """,
+            fixed="""
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def __init__(self, factor, **kwargs):
+                    super().__init__(**kwargs)
+                    self.factor = factor
+
+                def get_config(self):
+                    return {**super().get_config(), "factor": self.factor}
+            """,
+        ),
+        Invalid(
             """
+            import keras
+
+
+            class Shift(keras.layers.Layer):
+                def __init__(self, offset, axis=-1, **kwargs):
+                    super().__init__(**kwargs)
+                    self.offset = offset
+                    self.axis = axis
+
+                def get_config(self):  # error
+                    config = {
+                        "offset": self.offset,
+                        "axis": self.axis,
+                    }
+                    return config
+            """,
+            note="the config built in a local first",
+            fixed="""
+            import keras
+
+
+            class Shift(keras.layers.Layer):
+                def __init__(self, offset, axis=-1, **kwargs):
+                    super().__init__(**kwargs)
+                    self.offset = offset
+                    self.axis = axis
+
+                def get_config(self):
+                    config = {
+                        **super().get_config(),
+                        "offset": self.offset,
+                        "axis": self.axis,
+                    }
+                    return config
+            """,
+        ),
+        Invalid(
+            """
+            import tensorflow as tf
+
+
+            class Head(tf.keras.layers.Layer):
+                def __init__(self, num_classes, **kwargs):
+                    super().__init__(**kwargs)
+                    self._config_dict = {"num_classes": num_classes}
+
+                def get_config(self):  # error
+                    return self._config_dict
+            """,
+            note="a config dict kept on the layer",
+            fixed="""
+            import tensorflow as tf
+
+
+            class Head(tf.keras.layers.Layer):
+                def __init__(self, num_classes, **kwargs):
+                    super().__init__(**kwargs)
+                    self._config_dict = {"num_classes": num_classes}
+
+                def get_config(self):
+                    return {**super().get_config(), **self._config_dict}
+            """,
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def __init__(self, factor):
+                    super().__init__()
+                    self.factor = factor
+
+                def get_config(self):  # error
+                    return {"factor": self.factor}
+            """,
+            note="no fix: without `**kwargs` reaching `super().__init__`, reload could not take `name`, `trainable` and `dtype` back",
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Tagged(keras.layers.Dense):
+                def __init__(self, tag, **kwargs):
+                    super().__init__(units=8, **kwargs)
+                    self.tag = tag
+
+                def get_config(self):  # error
+                    return {"tag": self.tag}
+            """,
+            note="no fix: `Dense.get_config()` saves `units` too, which this constructor passes itself",
+        ),
+        Invalid(
+            """
+            import keras_hub
+
+
+            class TinyBackbone(keras_hub.models.Backbone):
+                def __init__(self, width, **kwargs):
+                    super().__init__(**kwargs)
+                    self.width = width
+
+                def get_config(self):  # error
+                    return {"width": self.width}
+            """,
+            note="no fix: a keras_hub model, whose base config is not `Layer`'s",
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def __init__(self, factor, **kwargs):
+                    super().__init__(**kwargs)
+                    self.factor = factor
+
+                def get_config(self):  # error
+                    if self.factor is None:
+                        return {}
+                    return {"factor": self.factor}
+            """,
+            note="no fix: `get_config` returns in two places",
         ),
     )
     valid = (
@@ -108,4 +248,10 @@ class ConfigWithoutSuper(Rule):
             config.pos,
             "get_config() does not start from super().get_config(): name, trainable "
             "and dtype are lost on reload (a frozen layer comes back trainable)",
+            # The fix merges the base config only when reload accepts its keys.
+            Subject(
+                layer,
+                layer.methods["get_config"],
+                detail=(("accepted", accepted_keywords(layer, settings)),),
+            ),
         )
