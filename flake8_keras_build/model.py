@@ -251,13 +251,21 @@ class LayerClass:
 class Subject:
     """The model objects a finding is about, handed to the rule's fix: the rule
     decides what is wrong, the fix only rewrites these. ``detail`` holds what else
-    the rule worked out (a parameter name, missing keys ...), keyed by name."""
+    the rule worked out (a parameter name, missing keys ...), keyed by name.
+    ``layer`` is None for a finding outside any class (a module-level rule)."""
 
-    layer: LayerClass
+    layer: Optional[LayerClass] = None
     method: Optional[Method] = None
     calls: Tuple[CallFact, ...] = ()
     assigns: Tuple[AssignFact, ...] = ()
     detail: Tuple[Tuple[str, Any], ...] = ()
+
+    @property
+    def cls(self) -> LayerClass:
+        """The class of a class-level finding (every rule's but module rules')."""
+        if self.layer is None:
+            raise ValueError("this finding is not about a class")
+        return self.layer
 
     def get(self, key: str, default: Any = None) -> Any:
         return dict(self.detail).get(key, default)

@@ -193,13 +193,13 @@ def fix_add_weight_positional(finding: Finding) -> FixOutcome:
     assert subject is not None and subject.method is not None
     targets: Tuple[str, ...] = subject.get("targets", ())
     own = subject.calls[0]
-    plan = _plan(own, subject.layer.kind, targets)
+    plan = _plan(own, subject.cls.kind, targets)
     if isinstance(plan, str):
         return Declined(plan)
     plans = {id(own.node): plan}
     # The method's other flagged calls that can be rewritten go in the same edit.
     for call in subject.get("batch", ()):
-        other = _plan(call, subject.layer.kind, targets)
+        other = _plan(call, subject.cls.kind, targets)
         if not isinstance(other, str):
             plans[id(call.node)] = other
 

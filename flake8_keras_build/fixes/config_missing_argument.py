@@ -258,7 +258,7 @@ def _adding(method: Method, names: List[str]) -> Transform:
 def fix_config_missing_argument(finding: Finding) -> FixOutcome:
     subject = finding.subject
     assert subject is not None and subject.method is not None
-    layer = subject.layer
+    layer = subject.cls
     assert layer.init is not None
     params = {p.name: p for p in layer.init.method.params}
     missing: Tuple[str, ...] = subject.get("missing", ())

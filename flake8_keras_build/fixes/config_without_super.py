@@ -493,7 +493,7 @@ def _why_not(layer: LayerClass, accepted: Optional[FrozenSet[str]]) -> str:
 def fix_config_without_super(finding: Finding) -> FixOutcome:
     subject = finding.subject
     assert subject is not None and subject.method is not None
-    why = _why_not(subject.layer, subject.get("accepted"))
+    why = _why_not(subject.cls, subject.get("accepted"))
     if why:
         return Declined(why)
     return method_fix(subject.method, _start_from_super(subject.method))

@@ -14,7 +14,7 @@ from .rewrite import remove_calls, rename
 def fix_dunder_call(finding: Finding) -> FixOutcome:
     subject = finding.subject
     assert subject is not None and subject.method is not None
-    if subject.layer.defines("call"):
+    if subject.cls.defines("call"):
         return Declined("the class also defines call(); merge the two by hand")
     builds = [
         call.node

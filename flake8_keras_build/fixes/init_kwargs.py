@@ -252,7 +252,7 @@ def fix_init_kwargs(finding: Finding) -> FixOutcome:
             f"__init__() reads **{existing} itself; choose by hand which keys reach "
             "super().__init__()"
         )
-    why = _not_mechanical(subject.layer, method, calls[0])
+    why = _not_mechanical(subject.cls, method, calls[0])
     if why is not None:
         return Declined(why)
     call: cst.Call = calls[0].node

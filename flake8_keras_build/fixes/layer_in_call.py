@@ -30,7 +30,7 @@ def fix_layer_in_call(finding: Finding) -> FixOutcome:
     subject = finding.subject
     assert subject is not None and subject.method is not None and subject.calls
     try:
-        return _fix(subject.layer, subject.method, subject.calls[0])
+        return _fix(subject.cls, subject.method, subject.calls[0])
     except CannotFix as why:
         return Declined(str(why))
 

@@ -68,7 +68,7 @@ def _why_not(layer: LayerClass, method: Method, call: CallFact, path: Sequence[s
 def fix_manual_build(finding: Finding) -> FixOutcome:
     subject = finding.subject
     assert subject is not None and subject.method is not None
-    layer, method, own = subject.layer, subject.method, subject.calls[0]
+    layer, method, own = subject.cls, subject.method, subject.calls[0]
     path: List[str] = subject.get("path", [method.name])
     reason = _why_not(layer, method, own, path)
     if reason:

@@ -78,7 +78,7 @@ def fix_missing_super_init(finding: Finding) -> FixOutcome:
     assert subject is not None and subject.method is not None
     method = subject.method
     fn: cst.FunctionDef = method.node
-    why = _base_needs_arguments(subject.layer)
+    why = _base_needs_arguments(subject.cls)
     if why is not None:
         return Declined(why)
     own = [p.name for p in method.params if p.name in KERAS_KEYWORDS and p.kind != "varkw"]

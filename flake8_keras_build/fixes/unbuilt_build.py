@@ -40,7 +40,7 @@ def fix_unbuilt_build(finding: Finding) -> FixOutcome:
     param = subject.get("param")
     if param is None:
         return Declined("build() has no shape parameter to pass on")
-    other = _base_with_build(subject.layer)
+    other = _base_with_build(subject.cls)
     if other:
         return Declined(f"super().build() would also run {other}; add it by hand")
     call = statement(f"super().build({param})")

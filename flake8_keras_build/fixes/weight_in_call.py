@@ -58,7 +58,7 @@ def _new_build(call_method: Method, moved: cst.SimpleStatementLine, param: str) 
 def fix_weight_in_call(finding: Finding) -> FixOutcome:
     subject = finding.subject
     assert subject is not None and subject.method is not None and subject.calls
-    layer, method, call = subject.layer, subject.method, subject.calls[0]
+    layer, method, call = subject.cls, subject.method, subject.calls[0]
     try:
         return Fix(_edits(layer, method, call))
     except CannotFix as why:

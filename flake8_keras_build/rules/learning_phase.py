@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import ast
-from functools import cache
 from typing import Iterator
 
-from ..analysis.layers import ClassInfo
-from ..model import Finding, LayerClass, ModuleFacts, Pos, Subject
+from ..model import Finding, ModuleFacts, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid, by_version
-
-
-@cache
-def _no_class() -> LayerClass:
-    """The ``layer`` of this rule's subjects. A Subject names a class, but these
-    calls can be anywhere in the module; this empty stand-in fills the place, and
-    the fix reads only the call and the lines in the detail."""
-    node = ast.ClassDef(name="<module>", bases=[], keywords=[], body=[], decorator_list=[])
-    return LayerClass(info=ClassInfo(node, None), pos=Pos(0, 0), methods={})
 
 
 class LearningPhase(Rule):
@@ -173,5 +161,5 @@ class LearningPhase(Rule):
                 call.pos,
                 f"{call.func}() reads a global learning phase: {harm}; use the training "
                 "argument of call()",
-                Subject(_no_class(), detail=(("call", call), ("lines", module.lines))),
+                Subject(detail=(("call", call), ("lines", module.lines))),
             )
