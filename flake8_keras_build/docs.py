@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 from typing import Dict, Iterable, List
 
+from . import evidence
 from .rules import RULES
 from .rules.base import Example, Rule
 from .settings import Settings
@@ -103,8 +104,8 @@ def _not_flagged(rule: Rule) -> List[str]:
     return parts
 
 
-def render_rule(rule: Rule) -> str:
-    """The Markdown page of one rule."""
+def render_rule(rule: Rule, root: Path = evidence.SOURCE_ROOT) -> str:
+    """The Markdown page of one rule (its runtime evidence read under ``root``)."""
     parts = [
         f"# {rule.code}: {rule.title}",
         f"Default: {_default(rule)} | Affects: {rule.versions}",
@@ -122,6 +123,7 @@ def render_rule(rule: Rule) -> str:
     parts += _fix_section(rule)
     if rule.options.strip():
         parts += ["## Options", _text(rule.options)]
+    parts += evidence.rule_section(rule, root)
     return "\n\n".join(parts) + "\n"
 
 
@@ -172,7 +174,8 @@ def expected_files(root: Path) -> Dict[Path, str]:
     README.md is included only when it exists: the table goes into a README
     written by people, never into one the generator would have to invent.
     """
-    files = {root / RULES_DIR / f"{rule.code}.md": render_rule(rule) for rule in RULES}
+    files = {root / RULES_DIR / f"{rule.code}.md": render_rule(rule, root) for rule in RULES}
+    files.update(evidence.generated_files(root, RULES))
     readme = root / README
     if readme.is_file():
         try:

@@ -9,6 +9,7 @@ from typing import List
 
 import pytest
 
+from flake8_keras_build import evidence
 from flake8_keras_build.__main__ import main
 from flake8_keras_build.docs import (
     REGENERATE,
@@ -67,6 +68,7 @@ def test_page_has_every_section_in_order(rule: Rule) -> None:
     assert page.startswith(f"# {rule.code}: {rule.title}\n\n")
     expected = list(SECTIONS) + (["## Fix available"] if rule.fixable else [])
     expected += ["## Options"] if rule.options else []
+    expected += ["## Runtime evidence"] if evidence.load(evidence.SOURCE_ROOT) else []
     assert headings(page) == expected
     assert page.endswith("\n") and not page.endswith("\n\n")
     assert "# error" not in page

@@ -24,9 +24,12 @@ class ConfigUnknownKey(Rule):
         "`implementation`)."
     )
     why = (
-        "`load_model` rebuilds the layer with `cls(**config)`, which fails: "
-        "`TypeError: ... __init__() got an unexpected keyword argument '...'`. The "
-        "save succeeded, so the error appears only when the model is loaded."
+        "`load_model` rebuilds the layer with `cls(**config)`, which fails with a "
+        "`TypeError`: `... __init__() got an unexpected keyword argument '...'` when "
+        "`__init__` has no `**kwargs`; when the key travels through `**kwargs` to "
+        "`Layer.__init__`, Keras 3 says `Unrecognized keyword arguments passed to "
+        "<Class>: {...}` and tf-keras `('Keyword argument not understood:', '...')`. "
+        "The save succeeded, so the error appears only when the model is loaded."
     )
     use_instead = """
         import keras
@@ -119,5 +122,5 @@ class ConfigUnknownKey(Rule):
         yield self.report(
             config.pos,
             f"get_config() emits {quoted(unknown)}, which __init__() does not accept: "
-            "load_model fails with 'unexpected keyword argument'",
+            "load_model fails when cls(**config) rejects it",
         )

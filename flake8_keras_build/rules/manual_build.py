@@ -24,7 +24,9 @@ class ManualBuildInCall(Rule):
         "Building again in Keras 3 adds state to a built, locked layer: `ValueError: "
         "You cannot add new elements of state (variables or sub-layers) to a layer "
         "that is already built.` In Keras 2 (tf-keras) every call silently creates "
-        "fresh random weights, so outputs differ call to call and nothing trains; "
+        "new, freshly initialised weight variables (a reused initializer gives them "
+        "the same starting values each time), so what training or `set_weights` put "
+        "in them is thrown away on the next call and nothing trains; "
         "this is exactly what the code that started this project did from a "
         "`__call__` override."
     )

@@ -1,0 +1,695 @@
+"""One scenario per example: how to exercise it, and the harm to expect per flavour.
+
+Scenarios are keyed by rule code and the example's class (see
+``flake8_keras_build.evidence.example_refs``), so examples can be added or moved
+without touching the others. An invalid example's probe also runs on its fixed code.
+The texts in ``quote`` are the phrases of the rule's doc that Keras must really say.
+"""
+
+from __future__ import annotations
+
+import types
+from typing import Any, Dict, List, Sequence, Tuple
+
+from tests.runtime.harness import (
+    BOTH,
+    K3_ONLY,
+    TFK_ONLY,
+    Probe,
+    Run,
+    calls,
+    fit,
+    functional,
+    healthy,
+    invalid,
+    keras_attribute,
+    not_run,
+    roundtrip,
+    save_load,
+    valid,
+)
+
+LOCKED = "You cannot add new elements of state (variables or sub-layers) to a layer that is already built"
+SINGLETON = "tf.function only supports singleton tf.Variables created on the first call"
+PLAIN_CLASS = "a plain class, not a Keras layer: there is nothing of Keras to run"
+
+
+def module_runs(run: Run) -> bool:
+    """A module-level example: harm if running it raises."""
+    return not run.attempt("run the module", run.execute).ok
+
+
+# --- KLB101: __call__ overridden ----------------------------------------------------
+
+
+def dunder_call(run: Run) -> bool:
+    """Eager calls, then on ``keras.Input``: harm if a call fails or re-creates the
+    weights, or the functional model lacks the layer; such a model is trained and
+    saved to show what happens to its weights."""
+    harm, _ = calls(run)
+    absent, model = functional(run, run.cls)
+    if model is None:
+        return harm or absent
+    run.note("model weights", len(model.weights))
+    if model.trainable_weights or absent:
+        harm |= fit(run, model)
+    return harm | absent | save_load(run, model, run.x(2, 4))
+
+
+invalid("KLB101", "Scale", dunder_call)
+invalid("KLB101", "Block", dunder_call)
+invalid(
+    "KLB101",
+    "MyDenseLayer",
+    dunder_call,
+    quote={"keras3": "Cannot serialize object", "tf_keras": "Unable to serialize VariableSpec"},
+)
+invalid("KLB101", "Twice", dunder_call)
+valid("KLB101", "Logged", healthy())
+valid("KLB101", "Wrapped", healthy())
+
+
+def initializer(run: Run) -> bool:
+    """The initializer gives a Dense its kernel: harm if not all ones."""
+    import numpy as np
+
+    dense = run.keras.layers.Dense(3, kernel_initializer=run.cls())
+    made = run.attempt("Dense(kernel_initializer=MyInit()) on an input", lambda: dense(run.x(2, 4)))
+    if not made.ok:
+        return True
+    ones = bool(np.all(run.array(dense.kernel) == 1))
+    run.note("kernel is all ones", ones)
+    return not ones
+
+
+valid("KLB101", "MyInit", initializer)
+not_run("KLB101", "valid:MyDenseLayer", PLAIN_CLASS)
+
+
+# --- KLB102 / KLB103: state created in call() ---------------------------------------
+
+
+def state_in_call(shape: Sequence[int] = (2, 4), args: Sequence[Any] = ()) -> Probe:
+    """Eager calls (harm: a call raises, outputs or weights change), then a
+    functional model trained with fit (harm: fit raises or trains nothing)."""
+
+    def probe(run: Run) -> bool:
+        harm, _ = calls(run, shape, args)
+        absent, model = functional(run, lambda: run.cls(*args), shape)
+        if model is not None:
+            if model.trainable_weights:
+                run.note("trainable weights of the model", len(model.trainable_weights))
+            harm |= fit(run, model, shape)
+        return harm or absent
+
+    return probe
+
+
+invalid("KLB102", "Scale", state_in_call(), quote={"keras3": LOCKED, "tf_keras": SINGLETON})
+LIFTED = (
+    "the rule says the guarded lazy form works in Keras 2; this tf.Variable form works "
+    "eagerly but fails in a functional model: its initial value 'could not be lifted "
+    "out of a tf.function'"
+)
+invalid(
+    "KLB102", "Lazy", state_in_call(), harm=BOTH, quote={"keras3": LOCKED}, gaps={"tf_keras": LIFTED}
+)
+invalid("KLB102", "Projected", state_in_call(), quote={"keras3": LOCKED})
+invalid("KLB102", "Gate", state_in_call(args=(3,)), quote={"keras3": LOCKED, "tf_keras": SINGLETON})
+invalid("KLB102", "Scale#2", state_in_call(), quote={"keras3": LOCKED})
+valid("KLB102", "Total", healthy())
+valid("KLB102", "Scale", healthy())
+valid("KLB102", "Lazy", healthy(), harm=BOTH, gaps={"tf_keras": LIFTED})
+
+invalid("KLB103", "Head", state_in_call(), quote={"tf_keras": SINGLETON})
+invalid("KLB103", "Block", state_in_call((2, 4, 4, 3)), quote={"keras3": LOCKED})
+invalid("KLB103", "Head#2", state_in_call(args=(3,)), quote={"keras3": LOCKED})
+invalid(
+    "KLB103",
+    "Net",
+    state_in_call(),
+    harm=K3_ONLY,
+    gaps={
+        "keras3": "a harm of another kind: the example's Gate defines no call(), which "
+        "Keras 3's Layer.call refuses (NotImplementedError); Gate has no weights to re-create",
+        "tf_keras": "the example's Gate has no weights, so a new Gate on every call loses nothing",
+    },
+)
+valid("KLB103", "Head", healthy())
+valid("KLB103", "Counted", healthy())
+
+
+def make_block(run: Run) -> bool:
+    made = run.attempt("make_block()", lambda: run.namespace["make_block"]()(run.x(2, 4)))
+    return not made.ok
+
+
+valid("KLB103", "<module>", make_block)
+
+
+# --- KLB104: build() by hand in call() ----------------------------------------------
+
+invalid("KLB104", "MyDenseLayer", state_in_call(), quote={"keras3": LOCKED})
+invalid("KLB104", "Parent", state_in_call(), quote={"keras3": LOCKED})
+invalid("KLB104", "Scaled", state_in_call(args=(3,)), quote={"keras3": LOCKED})
+invalid("KLB104", "Scale", state_in_call(), quote={"keras3": LOCKED})
+valid("KLB104", "Parent", healthy())
+valid("KLB104", "Lazy", healthy())
+
+
+def restores(run: Run) -> bool:
+    layer = run.cls()
+    done = run.attempt(
+        "build_from_config({'input_shape': (None, 4)})",
+        lambda: layer.build_from_config({"input_shape": (None, 4)}),
+    )
+    run.note("built", layer.built)
+    return not (done.ok and layer.built)
+
+
+valid("KLB104", "Restorable", restores)
+
+
+def sequential_build(run: Run) -> bool:
+    if not run.attempt("run the module", run.execute).ok:
+        return True
+    model = run.namespace["model"]
+    run.note("model built, count_params()", f"{model.built}, {model.count_params()}")
+    return not model.built or model.count_params() != 15
+
+
+valid("KLB104", "<module>", sequential_build)
+
+
+# --- KLB105: build() never marks the layer built ------------------------------------
+
+
+def manual_build(shape: Sequence[int] = (2, 4), args: Sequence[Any] = ()) -> Probe:
+    """What a parent's ``child.build(shape)`` or ``load_model`` does: build by hand,
+    set the weights, then call. Harm: the call re-builds and the weights set are
+    lost (or a step raises)."""
+
+    def probe(run: Run) -> bool:
+        import numpy as np
+
+        layer = run.cls(*args)
+        if not run.attempt("build((None, ...)) by hand", lambda: layer.build((None, *shape[1:]))).ok:
+            return True
+        run.note("built after build()", layer.built)
+        run.attempt("count_params()", layer.count_params)
+        values = [np.full(w.shape, 0.5, dtype="float32") for w in layer.weights]
+        run.attempt("set_weights(all 0.5)", lambda: layer.set_weights(values), quiet=True)
+        before = [id(w) for w in layer.weights]
+        called = run.attempt("call", lambda: layer(run.x(*shape)))
+        if not called.ok:
+            return True
+        kept = before == [id(w) for w in layer.weights] and all(
+            np.allclose(run.array(w), 0.5) for w in layer.weights
+        )
+        run.note(f"the {len(before)} weights set survive the first call", kept)
+        return not kept
+
+    return probe
+
+
+invalid(
+    "KLB105",
+    "Scale",
+    manual_build(),
+    harm=TFK_ONLY,
+    quote={"tf_keras": ("You tried to call count_params on layer", "but the layer isn't built")},
+)
+invalid("KLB105", "Parent", manual_build(), harm=TFK_ONLY)
+invalid("KLB105", "Masked", manual_build(), harm=TFK_ONLY)
+invalid(
+    "KLB105",
+    "WideDense",
+    manual_build(args=(3,)),
+    harm=BOTH,
+    gaps={
+        "keras3": "a harm of another kind, in both versions: without super().build(), "
+        "Dense.build never runs, so Dense.call has no kernel"
+    },
+)
+valid("KLB105", "Scale", manual_build())
+valid("KLB105", "Checked", manual_build())
+not_run("KLB105", "valid:Abstract", "an abstract build(): raising NotImplementedError is its purpose")
+valid("KLB105", "Scale#2", manual_build(), harm=TFK_ONLY)
+
+
+# --- KLB106: build() signature ------------------------------------------------------
+
+
+def two_inputs(run: Run) -> bool:
+    harm, _ = calls(run, inputs=((2, 4), (2, 4)))
+    return harm
+
+
+BUILD_ONE_SHAPE = (
+    "tf-keras passes one shape to every build(), so any build() with two shape "
+    "parameters raises TypeError there, yet --keras-version=2 silences this form"
+)
+invalid(
+    "KLB106",
+    "Bias",
+    healthy(train=False),
+    harm=TFK_ONLY,
+    quote={"tf_keras": "build() takes 1 positional argument but 2 were given"},
+)
+invalid(
+    "KLB106",
+    "Pair",
+    two_inputs,
+    quote={"keras3": "all arguments should have a _shape suffix and match an argument from call()"},
+    gaps={"tf_keras": BUILD_ONE_SHAPE},
+)
+valid("KLB106", "Scale", healthy())
+valid("KLB106", "Pair", two_inputs, harm=TFK_ONLY, gaps={"tf_keras": BUILD_ONE_SHAPE})
+valid("KLB106", "Bias", healthy(train=False), harm=TFK_ONLY)
+not_run("KLB106", "valid:Builder", PLAIN_CLASS)
+
+
+# --- KLB107: children not built in build() ------------------------------------------
+
+
+def children_built(shape: Sequence[int] = (2, 4)) -> Probe:
+    """Build by hand and load the weights of a called twin (``set_weights``), then
+    save and reload a subclassed model whose ``build()`` builds the layer (loading
+    builds it that way, without a call). Harm: either step fails."""
+
+    def probe(run: Run) -> bool:
+        keras = run.keras
+        cls = run.cls
+        twin = cls()
+        twin(run.x(*shape))
+        layer = cls()
+        layer.build((None, *shape[1:]))
+        run.note("weights after build() / after a call", f"{len(layer.weights)} / {len(twin.weights)}")
+        weights = twin.get_weights()
+        harm = not run.attempt("set_weights(twin's weights)", lambda: layer.set_weights(weights)).ok
+
+        class Holder(keras.Model):  # type: ignore[misc, name-defined]
+            def __init__(self, **kwargs: Any) -> None:
+                super().__init__(**kwargs)
+                self.inner = cls()
+
+            def build(self, input_shape: Any) -> None:
+                self.inner.build(input_shape)
+                super().build(input_shape)
+
+            def call(self, inputs: Any) -> Any:
+                return self.inner(inputs)
+
+        holder = Holder()
+        holder(run.x(*shape))
+        return save_load(run, holder, run.x(*shape), Holder) or harm
+
+    return probe
+
+
+invalid(
+    "KLB107",
+    "Block",
+    children_built(),
+    quote={
+        "keras3": ("but the layer was expecting 1 weights", "variables, but received 0 variables during loading"),
+        "tf_keras": "but the layer was expecting 1 weights",
+    },
+    gaps={
+        "tf_keras": "set_weights() after build() fails in tf-keras too, yet the rule is "
+        "silenced by --keras-version=2 (saving and loading do work there)"
+    },
+)
+valid("KLB107", "Block", children_built())
+valid("KLB107", "Block#2", children_built((2, 8)))
+
+
+# --- KLB201 / KLB202: super().__init__() --------------------------------------------
+
+invalid(
+    "KLB201",
+    "MyDenseLayer",
+    healthy(args=(3,)),
+    quote={
+        "keras3": "you forgot to call super().__init__() as the first statement in the __init__() method. Go add it!",
+        "tf_keras": "You must call super().__init__() in the layer constructor.",
+    },
+)
+FORGOT_SUPER = {
+    "keras3": "you forgot to call super().__init__() as the first statement in the __init__() method. Go add it!",
+    "tf_keras": "You must call super().__init__() in the layer constructor.",
+}
+OPTIONS = (
+    "the fixed code keeps **options, and Keras' automatic config gives name back only "
+    "to a **kwargs named kwargs: the reloaded layer loses its name"
+)
+invalid(
+    "KLB201",
+    "Gate",
+    healthy(args=(3,)),
+    quote=FORGOT_SUPER,
+    fixed_harm=BOTH,
+    fixed_gaps={"keras3": OPTIONS, "tf_keras": OPTIONS},
+)
+invalid("KLB201", "WideDense", healthy(args=(3,)), quote=FORGOT_SUPER)
+invalid("KLB201", "Named", healthy(args=(3,)), quote=FORGOT_SUPER)
+valid("KLB201", "Scale", healthy(args=(2.0,)))
+valid("KLB201", "Identity", healthy())
+
+
+def keras_attributes(run: Run) -> bool:
+    """Construct; harm: it raises, or a Keras attribute set in ``__init__`` is reset."""
+    made = run.attempt("construct", run.cls)
+    if not made.ok:
+        return True
+    masking = made.value.supports_masking
+    run.note("supports_masking", masking)
+    return "supports_masking" in run.source and not masking
+
+
+def with_backbone(run: Run) -> bool:
+    made = run.attempt("Wrapper(backbone=keras.layers.Dense(2))", lambda: run.cls(run.keras.layers.Dense(2)))
+    return not made.ok
+
+
+MODEL_EARLY = "It looks like you are subclassing Model and you forgot to call super().__init__(). Always start with this line."
+invalid("KLB202", "Masked", keras_attributes)
+invalid("KLB202", "Net", keras_attributes, harm=TFK_ONLY, quote={"tf_keras": MODEL_EARLY})
+invalid("KLB202", "Counter", keras_attributes, quote={"keras3": "you forgot to call super().__init__()"})
+valid("KLB202", "Tokenizer", healthy(kwargs={"vocabulary": ["a", "b"]}))
+valid(
+    "KLB202",
+    "Wrapper",
+    with_backbone,
+    harm=TFK_ONLY,
+    gaps={
+        "tf_keras": "not flagged by design (the value of backbone is only known at run "
+        "time); given a layer, tf-keras raises 'forgot to call super().__init__()'"
+    },
+)
+valid("KLB202", "Net", keras_attributes, harm=TFK_ONLY)
+
+
+# --- KLB203 / KLB208: the keywords every layer takes ---------------------------------
+
+KEYWORDS = {"name": "custom", "trainable": False, "dtype": "float16"}
+
+
+def keywords(*args: Any) -> Probe:
+    """Construct with ``name``/``trainable``/``dtype`` (harm: raises, or ignored), and
+    round-trip the config of a plain instance (harm: raises or loses something)."""
+
+    def probe(run: Run) -> bool:
+        made = run.attempt(
+            "construct with name='custom', trainable=False, dtype='float16'",
+            lambda: run.cls(*args, **KEYWORDS),
+        )
+        harm = not made.ok
+        if made.ok:
+            layer = made.value
+            seen = tuple(keras_attribute(layer, key) for key in KEYWORDS)
+            run.note("name, trainable, dtype", seen)
+            harm = seen != tuple(KEYWORDS.values())
+        return roundtrip(run, run.cls(*args)) or harm
+
+    return probe
+
+
+invalid("KLB203", "Scale", keywords(2.0), quote={"keras3": "unexpected keyword argument", "tf_keras": "unexpected keyword argument"})
+invalid("KLB203", "Scale#2", keywords(2.0))
+invalid("KLB203", "Lookup", keywords(["a", "b"]))
+invalid("KLB203", "Head", keywords(3))
+valid("KLB203", "Scale", keywords(2.0))
+valid(
+    "KLB203",
+    "Scale#2",
+    keywords(2.0),
+    harm=BOTH,
+    gaps={
+        "keras3": "overriding from_config makes reloading work, but Scale(2.0, name=...) still raises TypeError",
+        "tf_keras": "overriding from_config makes reloading work, but Scale(2.0, name=...) still raises TypeError",
+    },
+)
+invalid("KLB208", "Scale", keywords(2.0))
+invalid("KLB208", "Block", keywords(3))
+invalid("KLB208", "Scale#2", keywords(2.0))
+valid("KLB208", "Scale", keywords(2.0))
+
+
+# --- KLB204-KLB207: get_config ------------------------------------------------------
+
+
+def reloads(*args: Any, keys: Sequence[str] = (), **kwargs: Any) -> Probe:
+    """``from_config(get_config())`` of an instance made with these arguments: harm
+    if it raises, or the reloaded layer differs in its config or in ``keys``."""
+
+    def probe(run: Run) -> bool:
+        made = run.attempt("construct", lambda: run.cls(*args, **kwargs), quiet=True)
+        if not made.ok:
+            run.note("construct", made.text)
+            return True
+        return roundtrip(run, made.value, keys)
+
+    return probe
+
+
+def _dense(run: Run) -> Any:
+    return run.keras.layers.Dense(2)
+
+
+def object_argument(run: Run) -> bool:
+    return reloads(gate=_dense(run))(run)
+
+
+NON_SERIALIZABLE = "was created by passing non-serializable argument values in __init__()"
+invalid("KLB204", "ScaledDense", reloads(3, scale=5.0, keys=("scale",)))
+invalid(
+    "KLB204",
+    "Gated",
+    object_argument,
+    quote={
+        "keras3": (NON_SERIALIZABLE, "and therefore the object must override get_config() in order to be serializable"),
+        "tf_keras": NON_SERIALIZABLE,
+    },
+)
+valid("KLB204", "Scale", reloads(factor=5.0, keys=("factor",)))
+not_run("KLB204", "valid:ScaledDense", "imports a decorator from a package that does not exist (mypkg)")
+RENAMED = (
+    "the argument reaches super().__init__ under another name (units=size): Dense's "
+    "config saves units, and from_config calls Renamed(units=...), which has no size"
+)
+valid("KLB204", "Renamed", reloads(size=3), harm=BOTH, gaps={"keras3": RENAMED, "tf_keras": RENAMED})
+
+LOST: Dict[str, Any] = {"name": "custom", "trainable": False, "dtype": "float16"}
+invalid("KLB205", "Scale", reloads(2.0, **LOST))
+invalid("KLB205", "Shift", reloads(2.0, **LOST))
+invalid("KLB205", "Head", reloads(3, **LOST))
+invalid("KLB205", "Scale#2", reloads(2.0))
+invalid("KLB205", "Tagged", reloads("a", **LOST))
+not_run("KLB205", "invalid:TinyBackbone", "needs keras_hub, which the lane does not install")
+invalid("KLB205", "Scale#3", reloads(2.0, **LOST))
+MODEL_CONFIG = (
+    "a Model subclass is not flagged (a functional-style model must not chain to "
+    "Functional.get_config), yet this one loses name, trainable and dtype just the same"
+)
+valid("KLB205", "Net", reloads(3, **LOST), harm=BOTH, gaps={"keras3": MODEL_CONFIG, "tf_keras": MODEL_CONFIG})
+UNKNOWN_CONFIG = (
+    "a config the linter cannot see into; this one saves name but loses trainable and dtype"
+)
+valid("KLB205", "Scale", reloads(2.0, **LOST), harm=BOTH, gaps={"keras3": UNKNOWN_CONFIG, "tf_keras": UNKNOWN_CONFIG})
+
+invalid("KLB206", "Encoder", reloads(3, sparse=True, keys=("sparse",)))
+invalid(
+    "KLB206",
+    "Projection",
+    reloads(3, activation="tanh", use_bias=False, keys=("activation", "use_bias")),
+)
+invalid("KLB206", "Noise", reloads(0.5, noise_shape=[1, 4], keys=("noise_shape",)))
+invalid("KLB206", "Encoder#2", reloads(3, data_format="channels_first", keys=("_data_format",)))
+invalid("KLB206", "Encoder#3", reloads(3, sparse=True, keys=("sparse",)))
+
+
+def norm_layer(run: Run) -> bool:
+    return reloads(4, norm_layer=run.keras.layers.BatchNormalization, keys=("norm_layer",))(run)
+
+
+invalid("KLB206", "Block", norm_layer)
+invalid("KLB206", "BaseConv", reloads(2, 8, keys=("rank",)))
+valid("KLB206", "Encoder", reloads(3, sparse=True, keys=("sparse",)))
+valid("KLB206", "Encoder#2", reloads(3, sparse=True))
+
+invalid(
+    "KLB207",
+    "Patches",
+    reloads(4),
+    quote={
+        "keras3": "Unrecognized keyword arguments passed to",
+        "tf_keras": "Keyword argument not understood:",
+    },
+)
+valid("KLB207", "Decoder", reloads(3, cache_shape=[2, 2]))
+valid("KLB207", "Patches", reloads(4))
+
+
+# --- KLB301: add_weight() positional -------------------------------------------------
+
+invalid(
+    "KLB301",
+    "MyDenseLayer",
+    healthy(train=False),
+    harm=K3_ONLY,
+    quote={"keras3": "name must be passed as a keyword argument. Received: add_weight('kernel', ...). Use: add_weight(shape=..., name='kernel')."},
+)
+
+
+def metric(run: Run) -> bool:
+    """Construct the metric (the lane adds the update_state/result the example
+    omits, abstract in tf-keras) and read its weights."""
+    concrete = type(
+        run.cls.__name__,
+        (run.cls,),
+        {"update_state": lambda self, *a, **k: None, "result": lambda self: 0.0},
+    )
+    made = run.attempt("construct (update_state/result added)", concrete)
+    if not made.ok:
+        return True
+    run.note("variables", [tuple(v.shape) for v in made.value.variables])
+    return False
+
+
+def with_spec(run: Run) -> bool:
+    """``self.spec`` is not in the example; the lane makes it a shape, (4,)."""
+    run.namespace[str(run.subject)].spec = (4,)
+    run.note("self.spec", "(4,), set by the lane")
+    return healthy(train=False)(run)
+
+
+LEADING_NAME = "name must be passed as a keyword argument."
+LEADING_SHAPE = 'can only concatenate tuple (not "str") to tuple'
+invalid(
+    "KLB301",
+    "Total",
+    metric,
+    harm=TFK_ONLY,
+    fixed_harm=TFK_ONLY,
+    fixed_gaps={
+        "tf_keras": "the fixed code fails in tf-keras: its Metric.add_weight() requires a name"
+    },
+)
+invalid("KLB301", "Affine", healthy(train=False), harm=K3_ONLY, quote={"keras3": LEADING_NAME})
+invalid("KLB301", "Scale", healthy(train=False), harm=TFK_ONLY, quote={"tf_keras": LEADING_SHAPE})
+invalid("KLB301", "Scale#2", with_spec, harm=TFK_ONLY)
+invalid("KLB301", "Scale#3", healthy(train=False), harm=BOTH)
+valid("KLB301", "Scale", healthy())
+valid("KLB301", "Legacy", healthy(train=False), harm=K3_ONLY)
+
+
+# --- KLB302: learning_phase() --------------------------------------------------------
+
+
+def learning_phase(run: Run) -> bool:
+    """Call eagerly and train in a functional model, noting every value
+    ``learning_phase()`` returns. Harm: a step raises, or fit reads the phase as 0."""
+    seen: List[Tuple[str, Any]] = []
+    backend: Any = run.namespace.get("K")
+    phase = getattr(backend, "learning_phase", None)
+    stage = ["eager"]
+    if phase is not None:
+
+        def spy() -> Any:
+            value = phase()
+            seen.append((stage[0], value))
+            return value
+
+        spied = types.ModuleType(str(backend.__name__))
+        spied.__dict__.update(vars(backend), learning_phase=spy)
+        run.namespace["K"] = spied
+    harm, _ = calls(run)
+    stage[0] = "functional model"
+    absent, model = functional(run, run.cls)
+    if model is not None:
+        stage[0] = "fit"
+        harm |= fit(run, model)
+    read = [(where, _number(value)) for where, value in seen]
+    run.note("learning_phase() read (where, value)", read or "never")
+    return harm or absent or ("fit", 0) in read
+
+
+def _number(value: Any) -> Any:
+    try:
+        return int(value)
+    except Exception:  # noqa: BLE001 - a symbolic value in a traced step
+        return "symbolic"
+
+
+def set_phase(run: Run) -> bool:
+    try:
+        return module_runs(run)
+    finally:
+        # A global: leave it as tf-keras starts (no phase set) for the next tests.
+        run.flavour.reset()
+
+
+NO_PHASE = "module 'keras.backend' has no attribute 'learning_phase'"
+PHASE_FIT = (
+    "fit passes training=True, so the fallback never reads learning_phase(); read "
+    "eagerly it is 0, right for inference: no harm shown by this example"
+)
+invalid(
+    "KLB302",
+    "Noisy",
+    learning_phase,
+    harm=K3_ONLY,
+    quote={"keras3": NO_PHASE},
+    gaps={"tf_keras": PHASE_FIT},
+)
+invalid(
+    "KLB302",
+    "<module>",
+    set_phase,
+    harm=K3_ONLY,
+    gaps={"tf_keras": "tf-keras runs set_learning_phase(1) (deprecated); the rule's Keras 2 harm is about reading the phase"},
+)
+invalid("KLB302", "Noisy#2", learning_phase, quote={"keras3": NO_PHASE})
+invalid("KLB302", "Noisy#3", learning_phase, quote={"keras3": NO_PHASE})
+invalid("KLB302", "Noisy#4", learning_phase, quote={"keras3": NO_PHASE})
+valid("KLB302", "<module>", module_runs)
+
+
+# --- KLB303: training without a default ---------------------------------------------
+
+invalid("KLB303", "Noisy", healthy(), harm=K3_ONLY, quote={"keras3": "missing a required argument: 'training'"})
+invalid("KLB303", "Noisy#2", healthy(), harm=K3_ONLY, quote={"keras3": "missing a required argument: 'training'"})
+invalid(
+    "KLB303",
+    "Masked",
+    healthy(),
+    harm=BOTH,
+    gaps={
+        "tf_keras": "tf-keras fails too, on mask (no default either: 'missing 1 required "
+        "positional argument: mask'), yet the rule is off with --keras-version=2"
+    },
+)
+valid("KLB303", "Noisy", healthy())
+valid("KLB303", "Noisy#2", healthy(), harm=K3_ONLY)
+
+
+# --- KLB304: Python state in call() --------------------------------------------------
+
+
+def counts_steps(run: Run) -> bool:
+    """Train 8 steps; harm if the counter did not count 8."""
+    keras = run.keras
+    layer = run.cls()
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, layer(inputs))
+    before = float(run.array(layer.calls))
+    if fit(run, model, (1, 4), steps=8):
+        return True
+    counted = float(run.array(layer.calls)) - before
+    run.note("calls counted by 8 fit steps", int(counted))
+    return counted != 8
+
+
+invalid("KLB304", "Counted", counts_steps)
+valid("KLB304", "Flagged", healthy())
