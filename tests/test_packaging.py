@@ -321,3 +321,12 @@ def test_build_sdist_and_wheel(tmp_path: Path) -> None:
         assert f"Project-URL: {label}, " in meta
     assert "KLB = flake8_keras_build.plugin:Plugin" in entry_points
     assert "flake8-keras-build = flake8_keras_build.__main__:main" in entry_points
+
+
+def test_changelog_names_every_fixable_code_as_fixed() -> None:
+    from flake8_keras_build.rules import RULES
+
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    fixes = text[text.index("Fixes for") : text.index("safe is left alone")]
+    for rule in RULES:
+        assert (f"`{rule.code}`" in fixes) == rule.fixable, rule.code
