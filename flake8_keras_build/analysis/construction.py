@@ -207,6 +207,18 @@ def _merge(a: Optional[ConfigValue], b: Optional[ConfigValue]) -> Optional[Confi
     return ConfigValue(a.keys | b.keys, a.from_super or b.from_super)
 
 
+def items_of(node: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """``m`` for ``m.items()``, else None."""
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "items"
+        and not node.args
+    ):
+        return node.func.value
+    return None
+
+
 def _is_super_config(node: cst.BaseExpression) -> bool:
     if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute):
         return False
@@ -276,15 +288,8 @@ class _ConfigInterpreter:
             return result
         if name == "list" and len(node.args) == 1:
             # ``list(config.items())``, one half of the tf-keras merging idiom.
-            inner = node.args[0].value
-            if (
-                isinstance(inner, cst.Call)
-                and isinstance(inner.func, cst.Attribute)
-                and inner.func.attr.value == "items"
-                and not inner.args
-            ):
-                return self.value(inner.func.value)
-            return None
+            mapping = items_of(node.args[0].value)
+            return None if mapping is None else self.value(mapping)
         if name in {"copy.copy", "copy.deepcopy"} and len(node.args) == 1:
             return self.value(node.args[0].value)
         if isinstance(func, cst.Attribute) and func.attr.value == "copy" and not node.args:

@@ -23,11 +23,13 @@ from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from ..analysis.construction import items_of
 from ..analysis.methods import code_of, cst_dotted
 from ..analysis.walk import Visitor, walk
 from ..model import Finding, LayerClass, Method
 from ..rules.config_common import KERAS_KEYWORDS, inherited_keras_bases, super_config_keys
 from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix
+from .rewrite import ReturnCount
 
 SUPER_CONFIG = "super().get_config()"
 
@@ -43,24 +45,6 @@ _ROOT_LAYER = "Layer"
 # --- reading get_config ------------------------------------------------------
 
 
-class _ReturnCount(Visitor):
-    def __init__(self) -> None:
-        self.count = 0
-
-    def visit_Return(self, node: cst.Return) -> None:
-        self.count += 1
-
-    # A nested function's or class's returns are its own.
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-
 def top_statements(fn: cst.FunctionDef) -> List[cst.BaseStatement]:
     if not isinstance(fn.body, cst.IndentedBlock):
         raise CannotFix("get_config() is written on one line")
@@ -70,7 +54,7 @@ def top_statements(fn: cst.FunctionDef) -> List[cst.BaseStatement]:
 def final_return(fn: cst.FunctionDef) -> cst.BaseExpression:
     """The value of the ``return`` that ends ``fn``, when it is the only one."""
     body = top_statements(fn)
-    returns = _ReturnCount()
+    returns = ReturnCount()
     walk(fn.body, returns)
     if returns.count != 1:
         raise CannotFix("get_config() returns in more than one place")
@@ -270,14 +254,9 @@ def config_literals(fn: cst.FunctionDef, adding: FrozenSet[str]) -> List[Tuple[i
                     if arg.keyword is None and arg.star in ("", "**"):
                         resolve(arg.value, index)
             elif name == "list" and len(node.args) == 1:
-                inner = node.args[0].value
-                if (
-                    isinstance(inner, cst.Call)
-                    and isinstance(inner.func, cst.Attribute)
-                    and inner.func.attr.value == "items"
-                    and not inner.args
-                ):
-                    resolve(inner.func.value, index)
+                mapping = items_of(node.args[0].value)
+                if mapping is not None:
+                    resolve(mapping, index)
         elif isinstance(node, cst.BinaryOperation) and isinstance(
             node.operator, (cst.Add, cst.BitOr)
         ):

@@ -42,7 +42,9 @@ def insert_first(fn: cst.FunctionDef, new: cst.BaseStatement) -> cst.FunctionDef
     return _with_body(fn, body[:at] + [new] + body[at:])
 
 
-class _Returns(Visitor):
+class ReturnCount(Visitor):
+    """Counts the ``return`` statements of a function body, not of nested ones."""
+
     def __init__(self) -> None:
         self.count = 0
 
@@ -78,7 +80,7 @@ def append_last(fn: cst.FunctionDef, new: cst.BaseStatement) -> cst.FunctionDef:
     tail: List[cst.BaseStatement] = []
     if body and _bare_return(body[-1]):
         tail = [body.pop()]
-    returns = _Returns()
+    returns = ReturnCount()
     for stmt in body:
         walk(stmt, returns)
     if returns.count:
