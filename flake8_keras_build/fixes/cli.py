@@ -79,8 +79,10 @@ def diff(result: FixResult, name: str) -> str:
         difflib.unified_diff(
             result.original.splitlines(keepends=True),
             result.source.splitlines(keepends=True),
-            fromfile=f"a/{name}",
-            tofile=f"b/{name}",
+            # git's headers, which patch -p1 and review tools read; also for a path
+            # given absolute (a/tmp/x.py, not a//tmp/x.py).
+            fromfile=f"a/{name.lstrip('/')}",
+            tofile=f"b/{name.lstrip('/')}",
         )
     )
 
