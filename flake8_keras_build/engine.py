@@ -62,6 +62,8 @@ def lint(
     from .rules import RULES
 
     for layer in build_models(classes, lines, index):
+        if not layer.judgeable:
+            continue  # a method libcst cannot parse: reporting would be guessing
         for rule in RULES:
             if layer.kind in rule.kinds:
                 findings.extend(rule.check(layer, settings))

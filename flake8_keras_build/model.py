@@ -216,6 +216,14 @@ class LayerClass:
     siblings: List[LayerClass] = field(default_factory=list)  # every layer class of the file
     # Every method the class defines; ``methods`` holds only those the rules read.
     method_names: Set[str] = field(default_factory=set)
+    # A method the rules read could not be parsed (syntax newer than libcst's):
+    # what the class does is not fully known, so no rule judges it.
+    incomplete: bool = False
+
+    @property
+    def judgeable(self) -> bool:
+        """Its own methods and every modelled ancestor's were all read."""
+        return not self.incomplete and not any(a.incomplete for a in self.ancestors)
 
     def defines(self, name: str) -> bool:
         return name in self.method_names

@@ -404,15 +404,19 @@ def build_layer_class(
     wanted = selected_methods(info.node, as_ancestor)
     methods: Dict[str, Method] = {}
     names: List[str] = []
+    incomplete = False
     for twin in class_functions(info.node):
         names.append(twin.name)
         if twin.name not in wanted:
             continue
         parsed = parse_definition(lines, twin)
         if parsed is None or not isinstance(parsed.node, cst.FunctionDef):
+            incomplete = True
             continue
         methods[twin.name] = method_model(twin, parsed, index, twins=True)
-    return LayerClass(info=info, pos=pos, methods=methods, method_names=set(names))
+    return LayerClass(
+        info=info, pos=pos, methods=methods, method_names=set(names), incomplete=incomplete
+    )
 
 
 def method_model(twin: ast.stmt, parsed: Parsed, index: ClassIndex, twins: bool) -> Method:
