@@ -156,3 +156,14 @@ def test_settings_from_pyproject(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.flake8-keras-build]\nkeras-versoin = "3"\n')
     bad = run_fix("--diff", "layer.py", cwd=tmp_path)
     assert bad.returncode == 2 and "unknown option 'keras-versoin'" in bad.stderr
+
+
+def test_form_feed_indentation_is_linted_but_not_rewritten() -> None:
+    """libcst reads such a method only once the form feed is dropped, so its snippet
+    is not the file's text: reported, never written back."""
+    source = BAD.replace("    def __call__", "  \f    def __call__")
+    result = fix_source(source)
+    assert result.source == source
+    assert [reason for _, reason in result.declined] == [
+        "form feeds in the indentation; fix it by hand"
+    ]

@@ -11,6 +11,7 @@ falls back to ``PositionProvider`` when it does not hold.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
@@ -53,9 +54,11 @@ class Parsed:
     last_line: int = 0
     wrapped: bool = False
     added_newline: bool = False  # the file's last line had none; the snippet got one
+    lossy: bool = False  # parsed from the text changed (form feeds), not the text itself
 
 
 WRAPPER = "if 1:\n"
+_FORM_FEED_INDENT = re.compile(r"(?m)^(?:[ \t]*\f)+")
 
 _KEYWORDS = {ast.ClassDef: ("class",), ast.FunctionDef: ("def",), ast.AsyncFunctionDef: ("async",)}
 
@@ -84,14 +87,25 @@ def parse_definition(lines: Sequence[str], node: ast.stmt) -> Optional[Parsed]:
         # An indented definition (a method, or a class inside a function or an
         # ``if``) keeps its columns under a dummy block.
         source = WRAPPER + source
+    lossy = False
     try:
         module = cst.parse_module(source)
     except Exception:  # noqa: BLE001 - libcst raises several types on bad input
-        return None
+        if "\f" not in source:
+            return None
+        # Python's tokenizer drops the blanks before a form feed at the start of a
+        # line (the column starts again); libcst does not. Read the lines as Python
+        # does; positions still come from the ast twins, but the snippet no longer
+        # is the file's text, so no fix may write it back.
+        try:
+            module = cst.parse_module(_FORM_FEED_INDENT.sub("", source))
+        except Exception:  # noqa: BLE001
+            return None
+        lossy = True
     found = _first_definition(module)
     if found is None:
         return None
-    return Parsed(module, found, first + 1, last, wrapped, added_newline)
+    return Parsed(module, found, first + 1, last, wrapped, added_newline, lossy)
 
 
 def _first_definition(module: cst.Module) -> Optional[Union[cst.ClassDef, cst.FunctionDef]]:

@@ -56,6 +56,8 @@ def rewrite(method: Method, new_node: cst.FunctionDef) -> Edit:
     parsed: Parsed = method.snippet
     if parsed is None or parsed.first_line < 1:
         raise CannotFix("the method's source is not available")
+    if parsed.lossy:
+        raise CannotFix("form feeds in the indentation; fix it by hand")
     module = parsed.module.deep_replace(parsed.node, new_node)
     assert isinstance(module, cst.Module)
     code = module.code
