@@ -35,6 +35,7 @@ import argparse
 import gc
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -161,6 +162,20 @@ def _cache_sizes() -> Dict[str, int]:
     }
 
 
+def _snapshot() -> Any:
+    """Allocations still alive, without tracemalloc's and this script's own: its
+    counters, and the blocks CPython's parser keeps from the ``ast.parse`` calls here
+    (two frames per trace tell those from the parses the plugin makes itself)."""
+    import tracemalloc
+
+    return tracemalloc.take_snapshot().filter_traces(
+        [
+            tracemalloc.Filter(False, tracemalloc.__file__),
+            tracemalloc.Filter(False, __file__, all_frames=True),
+        ]
+    )
+
+
 def worker_repeat(path: str, repeat: int) -> Dict[str, Any]:
     import ast
     import io
@@ -171,19 +186,37 @@ def worker_repeat(path: str, repeat: int) -> Dict[str, Any]:
     _warm_up()
     text = read_source(path)
     gc.collect()
-    tracemalloc.start()
+    tracemalloc.start(2)
+    start = _snapshot()
+    first = start
     traced: List[int] = []
     rss: List[int] = []
     caches: List[Dict[str, int]] = []
-    for _ in range(repeat):
+    for number in range(repeat):
         tree = ast.parse(text)
         lint(text, tree=tree, lines=io.StringIO(text).readlines(), filename=path)
         del tree
         gc.collect()
+        if number == 0:
+            first = _snapshot()
         traced.append(tracemalloc.get_traced_memory()[0])
         rss.append(current_rss_bytes())
         caches.append(_cache_sizes())
-    return {"traced": traced, "rss": rss, "caches": caches}
+    last = _snapshot()
+
+    def grown(after: Any, before: Any) -> List[Any]:
+        diff = after.compare_to(before, "filename")
+        return [[str(d.traceback), d.size_diff] for d in diff if d.size_diff][:3]
+
+    return {
+        "traced": traced,
+        "rss": rss,
+        "caches": caches,
+        "first_kept": sum(d.size_diff for d in first.compare_to(start, "filename")),
+        "first_by_file": grown(first, start),
+        "later_kept": sum(d.size_diff for d in last.compare_to(first, "filename")),
+        "later_by_file": grown(last, first),
+    }
 
 
 def worker_project(directory: str) -> Dict[str, Any]:
@@ -303,25 +336,40 @@ def report_peaks(files: Sequence[str], generated: str) -> None:
     print()
 
 
+def _by_file(grown: List[Any]) -> str:
+    parts = []
+    for name, size in grown:
+        name = name.rsplit(":", 1)[0]
+        try:
+            name = str(Path(name).relative_to(ROOT))
+        except ValueError:
+            name = re.sub(r".*/(site-packages|lib/python3\.\d+)/", "", name)
+        parts.append(f"`{name}` {size / 1024:+.1f} KB")
+    return ", ".join(parts) or "nothing"
+
+
 def report_repeat(path: str, repeat: int, generated: str) -> None:
     print(f"  repeat {repeat}x {label(path, generated)}", file=sys.stderr)
     result = run_worker("repeat", path, str(repeat))
     traced, rss, caches = result["traced"], result["rss"], result["caches"]
     print(f"### `{label(path, generated)}` linted {repeat} times in one process\n")
-    print("Memory still allocated after each lint (after `gc.collect()`), and the cache sizes.\n")
+    print(
+        "After each lint (parsed anew each time, then `gc.collect()`): all traced memory "
+        "still allocated, the process's RSS, and the sizes of the caches of "
+        "`analysis/project.py`.\n"
+    )
     print("| after lint | traced MB | RSS MB | " + " | ".join(caches[0]) + " |")
     print("|---|---|---|" + "---|" * len(caches[0]))
     shown = sorted({0, 1, 2, min(9, repeat - 1), repeat // 2, repeat - 1})
     for index in shown:
         sizes = " | ".join(str(v) for v in caches[index].values())
         print(f"| {index + 1} | {mb(traced[index])} | {mb(rss[index])} | {sizes} |")
-    if repeat >= 4:
-        half = repeat // 2
-        slope = (traced[-1] - traced[half]) / max(repeat - 1 - half, 1)
-        print(
-            f"\nGrowth over the second half: {slope / 1024:+.1f} KB traced per lint "
-            f"({mb(traced[-1] - traced[half])} MB over {repeat - 1 - half} lints).\n"
-        )
+    print(
+        f"\nLeft allocated by the first lint (caches filled once): "
+        f"{result['first_kept'] / 1024:.1f} KB ({_by_file(result['first_by_file'])}). "
+        f"By the {repeat - 1} lints after it: {result['later_kept'] / 1024:+.1f} KB "
+        f"({_by_file(result['later_by_file'])}).\n"
+    )
 
 
 def report_project(directory: str) -> None:

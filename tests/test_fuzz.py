@@ -23,17 +23,24 @@ Inputs:
    decorators, ``async`` methods, the classes made conditional, put inside a function
    or a method, nested 60 classes deep, and all of them in one 10k-line file. Where
    a mutation keeps the meaning, the findings must be the original ones, moved.
+4. Layer classes with statements Python parses and libcst does not: not judged.
 
-Budget and determinism: ``hypothesmith`` costs 25-40 ms of CPU per program on this
-machine (measured with Python 3.11, hypothesis 6.155, hypothesmith 0.3.3), 20 times
-what linting a layer file costs. So a pool of generated programs is drawn once per
-run (``PROGRAMS``) and the layer files are built from it (``LAYER_FILES``, ten per
-program). Every run draws the same examples (``derandomize``), so CI is
-deterministic; about 30 s in all. The long run raises both counts::
+Why a pool: ``hypothesmith`` costs 25-45 ms of CPU per program here (Python 3.11,
+hypothesis 6.155, hypothesmith 0.3.3), many times what linting a small layer file
+costs, and its programs are shallow (in 1,000 examples: expression statements,
+``pass``, annotations, ``raise``; no ``def``, ``class`` or ``if``; 40-50% of them only
+comments and whitespace). So ``PROGRAMS`` programs are drawn once per run and the
+layer files (``LAYER_FILES``) recombine them with the structure, the names and the
+rule statements the generator never produces.
 
-    KLB_FUZZ_EXAMPLES=50000 python -m pytest tests/test_fuzz.py -s
+Every run draws the same examples (``derandomize``), so CI is deterministic. The
+normal run (150 programs, 1,200 layer files) takes about 25 s on an idle 2-core
+machine, and the mutations about 12 s more. The long run raises both counts::
 
-(50,000 layer files from 5,000 generated programs; ``-s`` shows the counts.)
+    KLB_FUZZ_EXAMPLES=50000 python -m pytest tests/test_fuzz.py -s -k generated
+
+(5,000 generated programs and 50,000 layer files: about 35 CPU minutes, 1 GB peak
+RSS; ``-s`` shows the counts.)
 """
 
 from __future__ import annotations
@@ -135,6 +142,16 @@ def parses(source: str) -> bool:
     try:
         ast.parse(source[1:] if source.startswith("\ufeff") else source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def libcst_parses(source: str) -> bool:
+    import libcst
+
+    try:
+        libcst.parse_module(source)
+    except Exception:  # noqa: BLE001 - libcst raises several types on bad input
         return False
     return True
 
@@ -367,8 +384,14 @@ def test_generated_code_in_layer_classes(programs: Tuple[str, ...]) -> None:
         if parses(source):
             stats["parsed"] += 1
         if call_lines is not None and parses(source):
-            stats["KLB101 checked"] += 1
-            assert [f.line for f in findings if f.code == "KLB101"] == call_lines, source
+            got = [f.line for f in findings if f.code == "KLB101"]
+            if got != call_lines and not libcst_parses(source):
+                # Generated code libcst cannot parse (``(a): b``): the class is not judged.
+                stats["not judged"] += 1
+                assert got == [], source
+            else:
+                stats["KLB101 checked"] += 1
+                assert got == call_lines, source
         stats.update(f.code for f in findings)
         if check_fix(source):
             stats["fixed"] += 1
@@ -598,7 +621,7 @@ def test_rule_examples_in_one_ten_thousand_line_file() -> None:
 # Every Python from 3.9 accepts these and no libcst release parses them (measured
 # from 1.0.1 to 1.9.0, docs/syntax-support.md). Newer syntax (PEP 695, 701, 696, 758,
 # 750) is parsed by every libcst release that installs on the Python that accepts it,
-# so these are the statements that reach a method libcst cannot parse.
+# so these are the statements that make a method libcst cannot parse.
 LIBCST_REJECTS = {
     "parenthesized-annotated-attribute": "(self.w): int = 1",
     "parenthesized-annotated-name": "(w): int = 1",
@@ -623,8 +646,8 @@ def layer_with(line: str, method: str = "__call__") -> str:
 @pytest.mark.parametrize("line", LIBCST_REJECTS.values(), ids=list(LIBCST_REJECTS))
 @pytest.mark.parametrize("method", ["__call__", "call", "build"])
 def test_code_libcst_cannot_parse(line: str, method: str) -> None:
-    """The method is left out of the model: no finding in it (``__call__``: KLB101
-    would be), no crash, and the fix leaves the file alone."""
+    """The class is not judged: no finding (``__call__``: KLB101 would be), no
+    crash, and the fix leaves the file alone."""
     import libcst
 
     source = layer_with(line, method)
