@@ -108,7 +108,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             sys.stdout.write(diff(result, name))
         else:
             sys.stdout.write(result.source)
-        fixes = sum(result.applied.values())
         return 2 if result.error else (1 if result.changed else 0)
     if "-" in paths:
         raise UsageError("'-' (stdin) cannot be combined with paths")

@@ -12,6 +12,7 @@ import libcst as cst
 
 from ..model import CallFact, Method
 from .edits import CannotFix
+from .rewrite import drop_lines
 
 EMPTY_MODULE = cst.Module(body=[])
 
@@ -121,19 +122,4 @@ class Drop(cst.CSTTransformer):
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
-        if self.line not in original_node.body:
-            return updated_node
-        at = list(original_node.body).index(self.line)
-        body = list(updated_node.body)
-        comments = [e for e in self.line.leading_lines if e.comment is not None]
-        del body[at]
-        if comments and at < len(body):
-            follower = body[at]
-            assert isinstance(follower, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
-            body[at] = follower.with_changes(
-                leading_lines=tuple(comments) + tuple(follower.leading_lines)
-            )
-            comments = []
-        return updated_node.with_changes(
-            body=tuple(body), footer=tuple(comments) + tuple(updated_node.footer)
-        )
+        return drop_lines(original_node, updated_node, lambda old: old is self.line)

@@ -3,7 +3,7 @@ raises ``CannotFix`` when the code is not in a shape it rewrites safely."""
 
 from __future__ import annotations
 
-from typing import List, Sequence
+from typing import Callable, List, Sequence
 
 import libcst as cst
 
@@ -139,24 +139,39 @@ class _RemoveCalls(cst.CSTTransformer):
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
-        body: List[cst.BaseStatement] = []
-        carried: List[cst.EmptyLine] = []  # comments above a dropped line
-        for old, new in zip(original_node.body, updated_node.body):
+        def dropped(old: cst.BaseStatement) -> bool:
             if isinstance(old, cst.SimpleStatementLine) and all(map(self._target, old.body)):
                 self.removed += len(old.body)
-                carried += [line for line in old.leading_lines if line.comment is not None]
-                continue
-            if carried:
-                assert isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
-                new = new.with_changes(leading_lines=tuple(carried) + tuple(new.leading_lines))
-                carried = []
-            body.append(new)
-        if len(body) == len(updated_node.body):
-            return updated_node
-        # An emptied block is written as ``pass`` by libcst.
-        return updated_node.with_changes(
-            body=tuple(body), footer=tuple(carried) + tuple(updated_node.footer)
-        )
+                return True
+            return False
+
+        return drop_lines(original_node, updated_node, dropped)
+
+
+def drop_lines(
+    original: cst.IndentedBlock,
+    updated: cst.IndentedBlock,
+    dropped: Callable[[cst.BaseStatement], bool],
+) -> cst.IndentedBlock:
+    """``updated`` without the statements whose original ``dropped`` says so (a
+    transformer's leave hook); comments above a dropped one move to the next
+    statement, or to the block's footer after the last."""
+    body: List[cst.BaseStatement] = []
+    carried: List[cst.EmptyLine] = []
+    for old, new in zip(original.body, updated.body):
+        if dropped(old):
+            assert isinstance(old, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+            carried += [line for line in old.leading_lines if line.comment is not None]
+            continue
+        if carried:
+            assert isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+            new = new.with_changes(leading_lines=tuple(carried) + tuple(new.leading_lines))
+            carried = []
+        body.append(new)
+    if len(body) == len(updated.body):
+        return updated
+    # An emptied block is written as ``pass`` by libcst.
+    return updated.with_changes(body=tuple(body), footer=tuple(carried) + tuple(updated.footer))
 
 
 def remove_calls(fn: cst.FunctionDef, calls: Sequence[cst.Call]) -> cst.FunctionDef:

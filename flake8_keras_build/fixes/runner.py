@@ -8,7 +8,7 @@ import ast
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import libcst as cst
 from flake8 import defaults, utils
@@ -153,9 +153,3 @@ def _parses(text: str, with_libcst: bool) -> bool:
         return False
     return True
 
-
-def count_by_code(results: Sequence[FixResult]) -> Dict[str, int]:
-    total: Counter[str] = Counter()
-    for result in results:
-        total.update(result.applied)
-    return dict(sorted(total.items()))
