@@ -4,6 +4,7 @@ the slow fallback. Both must agree wherever the twins can be paired."""
 from __future__ import annotations
 
 import ast
+import dataclasses
 import textwrap
 from typing import List, Tuple
 
@@ -13,6 +14,7 @@ from flake8_keras_build.analysis.cst_source import TwinPositions, body_twins, pa
 from flake8_keras_build.analysis.layers import ClassIndex, iter_classes
 from flake8_keras_build.analysis.method_selection import class_functions
 from flake8_keras_build.analysis.methods import build_method, method_model
+from flake8_keras_build.analysis.walk import _SOURCE_ORDER, _TRIVIA, _fields
 from flake8_keras_build.engine import split_lines
 from flake8_keras_build.model import Method, Pos
 from flake8_keras_build.names import NameTable
@@ -114,3 +116,40 @@ def test_twins_agree_with_libcst_positions(source: str) -> None:
             assert _fact_positions(paired) == _fact_positions(provided)
             compared += len(twin)
     assert compared, "the example has facts to compare"
+
+
+def _node_types() -> List[type]:
+    import libcst as cst
+
+    return [
+        value
+        for value in vars(cst).values()
+        if isinstance(value, type)
+        and issubclass(value, cst.CSTNode)
+        and dataclasses.is_dataclass(value)
+    ]
+
+
+def test_walk_fields_exist_in_the_installed_libcst() -> None:
+    # The walk names fields in source order by hand; a libcst release without one of
+    # them (1.0.x has no type_parameters) must not make every method unreadable.
+    for node_type in _node_types():
+        present = {f.name for f in dataclasses.fields(node_type)}
+        missing = [name for name in _fields(node_type) if name not in present]
+        assert not missing, (node_type.__name__, missing)
+
+
+def test_walk_source_order_covers_every_child_field() -> None:
+    # A field added by a newer libcst and missing from a hand-written order would be
+    # skipped silently, and its calls would shift every later position twin.
+    import libcst as cst
+
+    for node_type, order in _SOURCE_ORDER.items():
+        children = {
+            f.name
+            for f in dataclasses.fields(node_type)
+            if f.name not in _TRIVIA and not f.name.startswith("whitespace")
+        }
+        children.discard("posonly_ind")  # the bare `/` of Parameters: punctuation only
+        assert children <= set(order), (node_type.__name__, children - set(order))
+    assert cst.FunctionDef in _SOURCE_ORDER

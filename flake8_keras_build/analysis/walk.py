@@ -61,11 +61,17 @@ _FIELDS: Dict[type, Tuple[str, ...]] = {}
 def _fields(node_type: type) -> Tuple[str, ...]:
     names = _FIELDS.get(node_type)
     if names is None:
-        names = _SOURCE_ORDER.get(node_type) or tuple(
-            f.name
-            for f in dataclasses.fields(node_type)
-            if f.name not in _TRIVIA and not f.name.startswith("whitespace")
-        )
+        present = [f.name for f in dataclasses.fields(node_type)]
+        order = _SOURCE_ORDER.get(node_type)
+        if order is not None:
+            # Older libcst releases lack some fields (type_parameters came in 1.1).
+            names = tuple(name for name in order if name in present)
+        else:
+            names = tuple(
+                name
+                for name in present
+                if name not in _TRIVIA and not name.startswith("whitespace")
+            )
         _FIELDS[node_type] = names
     return names
 
