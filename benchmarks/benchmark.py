@@ -14,7 +14,7 @@ Three measurements, all on the same file list and in the same run:
    every file and applies ``--select`` to the results, so the baseline run removes
    the plugin from flake8's plugin list instead (see ``RUNNER``).
 2. The gate: how many files ``ClassIndex(...).of_interest()`` rejects on the ast
-   alone (no libcst) and how many go on to libcst, computed here on each file's
+   alone and how many go on to the analysis of their classes, computed here on each file's
    ast, exactly as ``engine.lint`` does.
 3. The plugin's own per-file cost, ``engine.lint`` with flake8's tree and lines
    (what the plugin receives), for the slowest ``--top`` files.
@@ -41,11 +41,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-# libcst is imported here, before any clock runs: flake8 pays for that import once
-# per process (measured on its own, libcst_import_seconds), so it must not be
-# charged to whichever file happens to be linted first.
 import flake8
-import libcst  # noqa: F401
 
 from flake8_keras_build.analysis.layers import ClassIndex
 from flake8_keras_build.engine import lint
@@ -85,7 +81,7 @@ class Timing:
 class FileCost:
     path: Path
     lines: int
-    classes: int  # classes of interest (those parsed with libcst)
+    classes: int  # classes of interest (those analysed)
     seconds: float
 
 
@@ -196,18 +192,6 @@ def compare_flake8(
     return base, plugin
 
 
-def libcst_import_seconds(runs: int) -> float:
-    """What a flake8 process pays once when the first file passes the gate."""
-    code = "import time; t = time.perf_counter(); import libcst; print(time.perf_counter() - t)"
-    samples = []
-    for _ in range(max(runs, 3)):
-        result = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        )
-        samples.append(float(result.stdout))
-    return statistics.median(samples)
-
-
 # --- 2. the gate and 3. per-file cost ----------------------------------------------
 
 
@@ -216,8 +200,8 @@ class GateStats:
     files: int = 0
     unreadable: int = 0
     syntax_errors: int = 0
-    skipped: int = 0  # no class of interest: libcst never imported for them
-    parsed: int = 0  # at least one class of interest: those classes go to libcst
+    skipped: int = 0  # no class of interest: the analysis never runs for them
+    parsed: int = 0  # at least one class of interest: those classes are analysed
     classes: int = 0
     skipped_seconds: float = 0.0  # engine.lint time on skipped files (the gate's cost)
     parsed_seconds: float = 0.0  # engine.lint time on the others
@@ -335,8 +319,7 @@ def report(
             # The difference of two ~equal process times carries their noise; the
             # in-process sum below is the plugin's own work without it.
             f"In process, `engine.lint` on every file: {plugin_total:.2f} s = "
-            f"{plugin_total / base_cpu:.1%} of the E,F,W CPU time"
-            + (" (plus the one `import libcst`)." if stats.parsed else "."),
+            f"{plugin_total / base_cpu:.1%} of the E,F,W CPU time.",
             "",
         ]
 
@@ -344,14 +327,14 @@ def report(
         return f"{part / stats.files:.1%}" if stats.files else "n/a"
 
     out += [
-        "Gate (ast only; libcst runs only for files with a class of interest):",
+        "Gate (the analysis runs only for files with a class of interest):",
         "",
         table(
             (
                 "files",
                 "skipped by the gate",
-                "parsed with libcst",
-                "classes parsed",
+                "analysed",
+                "classes analysed",
                 "plugin s, skipped files",
                 "plugin s, parsed files",
                 "syntax errors",
@@ -447,11 +430,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     if not args.no_flake8:
         check_runner()
+    # Linting never imports libcst (only the fix command does); the version is
+    # printed for comparison with earlier results, which parsed methods with it.
     print(
         f"Python {sys.version.split()[0]}, flake8 {flake8.__version__}, libcst "
-        f"{metadata.version('libcst')}, {os.cpu_count()} CPUs; "
-        f"`import libcst` costs {libcst_import_seconds(args.runs) * 1000:.0f} ms once per "
-        "flake8 process that meets a class of interest.\n"
+        f"{metadata.version('libcst')} (not used by linting), {os.cpu_count()} CPUs.\n"
     )
     for name, files in sets.items():
         print(report(name, files[:: args.every], args.runs, args.top, args.no_flake8))

@@ -1,8 +1,8 @@
 """``lint(source, settings)``: the one entry point for the plugin, tests, docs and CLI.
 
 Cost gates, cheapest first: flake8's ``ast`` tree (free) tells which classes can be
-layer classes; only then is libcst imported, and only the methods of those classes
-that some rule reads are parsed.
+layer classes; only the methods of those classes that some rule reads are analysed,
+on that same tree. libcst is imported only by the fix command.
 """
 
 from __future__ import annotations
@@ -56,14 +56,12 @@ def lint(
         return _sorted(findings)
     if lines is None:
         lines = split_lines(source)
-    # libcst is imported only for files that need it: importing it costs every
-    # flake8 process (an editor starts one per lint) a noticeable fraction of a second.
+    # The analysis is imported only for files that need it (an editor starts a
+    # flake8 process for every lint). It reads the ast alone: libcst is never imported.
     from .analysis.model_builder import build_models
     from .rules import RULES
 
     for layer in build_models(classes, lines, index):
-        if not layer.judgeable:
-            continue  # a method libcst cannot parse: reporting would be guessing
         for rule in RULES:
             if layer.kind in rule.kinds:
                 findings.extend(rule.check(layer, settings))

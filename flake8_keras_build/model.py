@@ -1,7 +1,8 @@
 """Plain data the rules read: layer classes, their methods, and the facts inside them.
 
-The analysis fills these from libcst; rules never look at a syntax tree. Each fact
-keeps its libcst node only so that fixes can rewrite exactly that node.
+The analysis fills these from flake8's ``ast`` tree; rules never look at a syntax
+tree. Each fact keeps its ast node, and hands the fixes its libcst twin on demand
+(``node``), so that linting never pays for libcst and fixes rewrite exactly that node.
 """
 
 from __future__ import annotations
@@ -98,7 +99,13 @@ class CallFact:
     stored_on_self: Optional[str]  # "w" for ``self.w = <this call>``, "ws[]" for a container
     first_arg: str  # the first positional argument: "str", "sequence", "other" or ""
     stmt_pos: Pos  # the innermost statement holding the call
-    node: Any = field(repr=False, compare=False)
+    tree: Any = field(repr=False, compare=False)  # the ``ast.Call``
+    method: Optional[Method] = field(default=None, repr=False, compare=False)
+
+    @property
+    def node(self) -> Any:
+        """The libcst ``Call`` (parsed on first use, for the fix command)."""
+        return _cst_twin(self.method, self.tree)
 
     @property
     def guarded_by_built(self) -> bool:
@@ -115,22 +122,49 @@ class AssignFact:
 
     pos: Pos
     attr: str
-    value: Any = field(repr=False, compare=False)  # the value's libcst node, or None
     augmented: bool = False
     conditional: bool = False  # under an ``if``: lazy, one-time initialisation at most
-    node: Any = field(default=None, repr=False, compare=False)
-    # Source text of the value, made on first use: generating code for every
-    # assignment was a noticeable share of the plugin's time, and few rules read it.
+    tree: Any = field(default=None, repr=False, compare=False)  # the ast statement
+    method: Optional[Method] = field(default=None, repr=False, compare=False)
+    # Source text of the value, made on first use: few rules read it.
     _text: Optional[str] = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def has_value(self) -> bool:
+        return getattr(self.tree, "value", None) is not None
 
     @property
     def value_text(self) -> str:
         """The value as source code, e.g. "True" ("" for an annotation alone)."""
         if self._text is None:
-            from .analysis.methods import code_of
+            from .analysis.methods import source_text
 
-            self._text = "" if self.value is None else code_of(self.value)
+            value = getattr(self.tree, "value", None)
+            lines = self.method.lines if self.method is not None else ()
+            self._text = "" if value is None else source_text(lines, value)
         return self._text
+
+    @property
+    def node(self) -> Any:
+        """The libcst statement (parsed on first use, for the fix command)."""
+        return _cst_twin(self.method, self.tree)
+
+    @property
+    def value(self) -> Any:
+        """The libcst node of the value, or None for an annotation alone."""
+        return self.node.value if self.has_value else None
+
+
+class SourceUnavailable(Exception):
+    """libcst cannot parse the method (syntax newer than the installed libcst), so
+    there is no tree to rewrite: the fix declines with this message."""
+
+
+def _cst_twin(method: Optional[Method], tree: Any) -> Any:
+    node = method.cst_view().node_of(tree) if method is not None else None
+    if node is None:
+        raise SourceUnavailable("libcst cannot read this code; fix it by hand")
+    return node
 
 
 @dataclass
@@ -141,9 +175,32 @@ class Method:
     calls: List[CallFact]
     assigns: List[AssignFact]
     only_raises: bool  # the body only raises (an abstract method)
-    node: Any = field(repr=False, compare=False)
-    # The ``cst_source.Parsed`` snippet the node lives in: where a fix writes it back.
-    snippet: Any = field(default=None, repr=False, compare=False)
+    tree: Any = field(repr=False, compare=False)  # the ``ast.FunctionDef``
+    lines: Sequence[str] = field(default=(), repr=False, compare=False)  # the file's
+    _cst: Any = field(default=None, init=False, repr=False, compare=False)
+
+    def cst_view(self) -> Any:
+        """The method parsed with libcst and paired with its ast (``CstView``),
+        made on first use: only the fix command needs it."""
+        if self._cst is None:
+            from .analysis.cst_source import CstView
+
+            self._cst = CstView(self.lines, self.tree)
+        return self._cst
+
+    @property
+    def snippet(self) -> Any:
+        """The ``cst_source.Parsed`` snippet: where a fix writes the method back
+        (None when libcst cannot parse it)."""
+        return self.cst_view().parsed
+
+    @property
+    def node(self) -> Any:
+        """The libcst ``FunctionDef``."""
+        parsed = self.snippet
+        if parsed is None:
+            raise SourceUnavailable("libcst cannot read this method; fix it by hand")
+        return parsed.node
 
     def shape_params(self) -> List[Param]:
         """Parameters after ``self`` that Keras fills (not ``*args``/``**kwargs``)."""
@@ -216,14 +273,6 @@ class LayerClass:
     siblings: List[LayerClass] = field(default_factory=list)  # every layer class of the file
     # Every method the class defines; ``methods`` holds only those the rules read.
     method_names: Set[str] = field(default_factory=set)
-    # A method the rules read could not be parsed (syntax newer than libcst's):
-    # what the class does is not fully known, so no rule judges it.
-    incomplete: bool = False
-
-    @property
-    def judgeable(self) -> bool:
-        """Its own methods and every modelled ancestor's were all read."""
-        return not self.incomplete and not any(a.incomplete for a in self.ancestors)
 
     def defines(self, name: str) -> bool:
         return name in self.method_names

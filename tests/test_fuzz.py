@@ -646,23 +646,29 @@ def layer_with(line: str, method: str = "__call__") -> str:
 @pytest.mark.parametrize("line", LIBCST_REJECTS.values(), ids=list(LIBCST_REJECTS))
 @pytest.mark.parametrize("method", ["__call__", "call", "build"])
 def test_code_libcst_cannot_parse(line: str, method: str) -> None:
-    """The class is not judged: no finding (``__call__``: KLB101 would be), no
-    crash, and the fix leaves the file alone."""
+    """Linting reads the ast, so the class is judged as usual; no crash, and a fix,
+    which needs libcst's tree, declines and leaves the file alone."""
     import libcst
 
     source = layer_with(line, method)
     ast.parse(source)
     with pytest.raises(Exception):  # noqa: B017 - libcst raises several types
         libcst.parse_module(source)
-    assert check(source) == []
-    assert fix_source(source).source == source
-    # Without that statement, the same class is linted as usual.
+    expected = ["KLB101"] if method == "__call__" else []
+    assert [f.code for f in check(source)] == expected
+    result = fix_source(source)
+    assert result.source == source and result.error is None
+    assert [why for _, why in result.declined] == (
+        ["libcst cannot read this method; fix it by hand"] if expected else []
+    )
+    # Without that statement, the same class gets the same findings, and the fix.
     parsable = source.replace(line, "pass")
-    assert [f.code for f in lint(parsable)] == (["KLB101"] if method == "__call__" else [])
+    assert [f.code for f in lint(parsable)] == expected
+    assert fix_source(parsable).changed == bool(expected)
 
 
-# A class with a method libcst cannot parse is not judged at all: read as a method
-# that does nothing, it would be reported for what that method would have shown.
+# Methods libcst cannot parse, read from the ast like any other: had they been left
+# out (read as doing nothing), the class would be reported for what they do.
 LEFT_OUT_METHOD = {
     "KLB207": """\
 import keras
@@ -702,7 +708,7 @@ class Block(keras.layers.Layer):
 
 @pytest.mark.parametrize("code", list(LEFT_OUT_METHOD))
 def test_left_out_method_cases_are_clean_when_parsed(code: str) -> None:
-    """Written without the parentheses, libcst parses the method and nothing is reported."""
+    """Written without the parentheses (libcst parses it), nothing is reported either."""
     source = LEFT_OUT_METHOD[code].replace("(self.", "self.").replace("): ", ": ")
     assert check(source) == []
 

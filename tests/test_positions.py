@@ -6,17 +6,17 @@ from __future__ import annotations
 import ast
 import dataclasses
 import textwrap
-from typing import List, Tuple
+from typing import List
 
 import pytest
 
-from flake8_keras_build.analysis.cst_source import TwinPositions, body_twins, parse_definition
+from flake8_keras_build.analysis.cst_source import CstView, body_twins, provider_positions
 from flake8_keras_build.analysis.layers import ClassIndex, iter_classes
 from flake8_keras_build.analysis.method_selection import class_functions
-from flake8_keras_build.analysis.methods import build_method, method_model
+from flake8_keras_build.analysis.methods import build_method
 from flake8_keras_build.analysis.walk import _SOURCE_ORDER, _TRIVIA, _fields
 from flake8_keras_build.engine import split_lines
-from flake8_keras_build.model import Method, Pos
+from flake8_keras_build.model import Pos
 from flake8_keras_build.names import NameTable
 from flake8_keras_build.rules import RULES
 from flake8_keras_build.settings import Settings
@@ -88,33 +88,28 @@ def _sources() -> List[str]:
     return [source for source in sources if "class " in source]
 
 
-def _fact_positions(method: Method) -> List[Tuple[str, int, int]]:
-    found = [(f"def {method.name}", method.pos.line, method.pos.col)]
-    found += [(c.func, c.pos.line, c.pos.col) for c in method.calls]
-    found += [(c.func + " stmt", c.stmt_pos.line, c.stmt_pos.col) for c in method.calls]
-    found += [(a.attr, a.pos.line, a.pos.col) for a in method.assigns]
-    return found
-
-
 @pytest.mark.parametrize("source", _sources())
-def test_twins_agree_with_libcst_positions(source: str) -> None:
+def test_facts_pair_with_their_libcst_twins(source: str) -> None:
+    # A fix rewrites the libcst twin of a fact found on the ast: the pairing must
+    # hand it the very node at the fact's position (libcst's own positions decide).
     tree = ast.parse(source)
     lines = split_lines(source)
     index = ClassIndex(tree, NameTable.from_module(tree), Settings())
     compared = 0
     for node in iter_classes(tree.body):
         for function in class_functions(node):
-            parsed = parse_definition(lines, function)
-            assert parsed is not None
-            twin = body_twins(function)
-            # The twins must pair: build_method raises TwinMismatch otherwise.
-            paired = build_method(
-                parsed.node, Pos(function.lineno, function.col_offset),  # type: ignore[arg-type]
-                TwinPositions(twin), index,
-            )
-            provided = method_model(function, parsed, index, twins=False)
-            assert _fact_positions(paired) == _fact_positions(provided)
-            compared += len(twin)
+            method = build_method(function, lines, index)
+            view = CstView(lines, function)
+            assert view.parsed is not None
+            positions = provider_positions(function, view.parsed)
+            facts = [(c.tree, c.pos) for c in method.calls]
+            facts += [(a.tree, a.pos) for a in method.assigns]
+            facts += [(t, Pos(t.lineno, t.col_offset)) for t in body_twins(function)]
+            for fact_tree, pos in facts:
+                twin = view.node_of(fact_tree)
+                assert twin is not None, (type(fact_tree).__name__, pos)
+                assert positions[id(twin)] == pos, (type(twin).__name__, pos)
+                compared += 1
     assert compared, "the example has facts to compare"
 
 

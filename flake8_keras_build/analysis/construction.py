@@ -3,13 +3,17 @@
 ``get_config`` is read by a small abstract interpreter over its straight-line code:
 it tracks which keys each local dict holds, and gives up (``None``) on anything it
 cannot follow, so rules only judge configs whose keys are all visible.
+
+Everything here reads the ``ast`` trees flake8 hands the plugin (``Method.tree``,
+``CallFact.tree``, ``AssignFact.tree``): this runs on every layer class of every
+file, where libcst must not even be imported. The fixes, which rewrite libcst
+trees, have their own libcst twins of the helpers they need (``fixes/cst_names``).
 """
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, List, Optional, Set
-
-import libcst as cst
+import ast
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from .. import keras_api
 from ..model import (
@@ -21,97 +25,140 @@ from ..model import (
     Method,
     Pos,
 )
-from .methods import cst_dotted
-from .walk import Visitor, walk
+from .methods import dotted
 
 _EMPTY: FrozenSet[str] = frozenset()
 _GRAPH_KEYWORDS = frozenset({"inputs", "outputs"})
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_MATCH_BINDERS = tuple(  # Python 3.10+
+    getattr(ast, name) for name in ("MatchAs", "MatchStar", "MatchMapping") if hasattr(ast, name)
+)
+# Nodes that bind a name given as a string, not as a ``Name`` (libcst has a ``Name``
+# there): ``def config``, ``import config``, ``except E as config``, ``global config``,
+# a ``match`` capture. A statement that rebinds a tracked dict makes it unknown.
+_BINDERS = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Import,
+    ast.ImportFrom,
+    ast.ExceptHandler,
+    ast.Global,
+    ast.Nonlocal,
+    *_MATCH_BINDERS,
+)
 
 
-class _Names(Visitor):
-    def __init__(self) -> None:
-        self.names: Set[str] = set()
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        # ``self.config.name`` uses ``self``, not variables called ``config``/``name``.
-        walk(node.value, self)
-        return False
-
-
-def names_in(node: cst.CSTNode) -> Set[str]:
-    visitor = _Names()
-    walk(node, visitor)
-    return visitor.names
+def _add_names(node: ast.AST, names: Set[str]) -> None:
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            # ``self.config.name`` uses ``self``, not variables called ``config``/``name``.
+            stack.append(node.value)
+        else:
+            stack.extend(ast.iter_child_nodes(node))
 
 
-def string_value(node: cst.BaseExpression) -> Optional[str]:
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
+def names_in(node: ast.AST) -> Set[str]:
+    """Every ``Name`` in ``node`` (of an attribute chain only its root). Keywords,
+    parameters and attributes are strings in ``ast``, not names: not included."""
+    names: Set[str] = set()
+    _add_names(node, names)
+    return names
+
+
+def string_value(node: ast.AST) -> Optional[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
     return None
 
 
-def _is_name(node: cst.BaseExpression, name: Optional[str]) -> bool:
-    return name is not None and isinstance(node, cst.Name) and node.value == name
+def _is_name(node: ast.AST, name: Optional[str]) -> bool:
+    return name is not None and isinstance(node, ast.Name) and node.id == name
+
+
+def _plain_index(node: ast.Subscript) -> Optional[ast.expr]:
+    """The index of ``a[<index>]``; None for ``a[x, y]`` and slices."""
+    index = node.slice
+    return None if isinstance(index, (ast.Tuple, ast.Slice)) else index
+
+
+def _index_key(node: ast.Subscript) -> Optional[str]:
+    """``"k"`` for ``a["k"]``."""
+    index = _plain_index(node)
+    return None if index is None else string_value(index)
 
 
 # --- __init__ ---------------------------------------------------------------
 
 
-class _KwargsUse(Visitor):
-    """How ``__init__`` uses its ``**kwargs`` mapping."""
+class _InitScan:
+    """One walk over ``__init__``'s body, in source order: which names each local is
+    computed from (``local = <expr>``), and how ``__init__`` uses its ``**kwargs``
+    mapping (``kwargs`` None: it has none)."""
 
-    def __init__(self, kwargs: str) -> None:
+    def __init__(self, kwargs: Optional[str]) -> None:
         self.kwargs = kwargs
+        self.sources: Dict[str, Set[str]] = {}
         self.read: Set[str] = set()
         self.folded: Set[str] = set()
-        self.derived: Set[str] = {kwargs}
+        self.derived: Set[str] = {kwargs} if kwargs is not None else set()
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def scan(self, body: Sequence[ast.stmt]) -> None:
+        # Depth first, children in field order: the assignments come in source order,
+        # which ``derived`` relies on (a mapping made from one made from ``kwargs``).
+        stack: List[ast.AST] = list(reversed(body))
+        kwargs = self.kwargs
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Assign):
+                self._assign(node)
+            elif kwargs is not None:
+                if isinstance(node, ast.Call):
+                    self._call(node, kwargs)
+                elif isinstance(node, ast.Subscript) and _is_name(node.value, kwargs):
+                    key = _index_key(node)
+                    if key is not None:
+                        self.read.add(key)
+            children = list(ast.iter_child_nodes(node))
+            if kwargs is None:
+                # Only assignments are looked at then, and no statement is inside an
+                # expression: the expressions need no walk.
+                children = [child for child in children if not isinstance(child, ast.expr)]
+            children.reverse()
+            stack.extend(children)
+
+    def _assign(self, node: ast.Assign) -> None:
+        used = names_in(node.value)
         for target in node.targets:
-            t = target.target
-            if isinstance(t, cst.Subscript) and _is_name(t.value, self.kwargs):
-                self.folded |= names_in(node.value)
-            elif isinstance(t, cst.Name) and names_in(node.value) & self.derived:
-                # ``filtered = {k: v for k, v in kwargs.items() if ...}``
-                self.derived.add(t.value)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if not (isinstance(func, cst.Attribute) and _is_name(func.value, self.kwargs)):
+            if isinstance(target, ast.Name):
+                self.sources.setdefault(target.id, set()).update(used)
+        if self.kwargs is None:
             return
-        method = func.attr.value
+        for target in node.targets:
+            if isinstance(target, ast.Subscript) and _is_name(target.value, self.kwargs):
+                self.folded |= used
+            elif isinstance(target, ast.Name) and used & self.derived:
+                # ``filtered = {k: v for k, v in kwargs.items() if ...}``
+                self.derived.add(target.id)
+
+    def _call(self, node: ast.Call, kwargs: str) -> None:
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and _is_name(func.value, kwargs)):
+            return
+        method = func.attr
         if method in {"pop", "get", "setdefault"} and node.args:
-            key = string_value(node.args[0].value)
+            key = string_value(node.args[0])
             if key is not None:
                 self.read.add(key)
         if method in {"update", "setdefault"}:
             for arg in node.args:
-                self.folded |= names_in(arg.value)
-
-    def visit_Subscript(self, node: cst.Subscript) -> None:
-        if _is_name(node.value, self.kwargs) and len(node.slice) == 1:
-            index = node.slice[0].slice
-            if isinstance(index, cst.Index):
-                key = string_value(index.value)
-                if key is not None:
-                    self.read.add(key)
-
-
-class _Derivations(Visitor):
-    """``local = <expr>`` in ``__init__``: which names each local is computed from."""
-
-    def __init__(self) -> None:
-        self.sources: Dict[str, Set[str]] = {}
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        used = names_in(node.value)
-        for target in node.targets:
-            if isinstance(target.target, cst.Name):
-                self.sources.setdefault(target.target.value, set()).update(used)
+                _add_names(arg, self.folded)
+            for keyword in node.keywords:
+                _add_names(keyword.value, self.folded)
 
     def closure(self, names: Set[str], params: Set[str]) -> Set[str]:
         """``names`` and every name the locals among them were computed from,
@@ -138,36 +185,38 @@ def init_facts(layer: LayerClass) -> Optional[InitFacts]:
     arg_names: Set[str] = set()
     graph_names: Set[str] = set()
     for call in super_calls:
+        node: ast.Call = call.tree
         positional = 0
-        for arg in call.node.args:
-            keyword = arg.keyword.value if arg.keyword else None
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                _add_names(arg.value, arg_names)
+                continue
             # ``Model.__init__(inputs, outputs)``: the functional form, by keyword or
             # position (after ``self`` in ``Model.__init__(self, inputs, outputs)``).
-            graph = keyword in _GRAPH_KEYWORDS
-            if keyword is None and not arg.star:
-                index = positional - (1 if call.receiver == "base" else 0)
-                graph = layer.kind == "model" and index in (0, 1)
-                positional += 1
-            (graph_names if graph else arg_names).update(names_in(arg.value))
+            index = positional - (1 if call.receiver == "base" else 0)
+            graph = layer.kind == "model" and index in (0, 1)
+            positional += 1
+            _add_names(arg, graph_names if graph else arg_names)
+        for keyword in node.keywords:
+            graph = keyword.arg is not None and keyword.arg in _GRAPH_KEYWORDS
+            _add_names(keyword.value, graph_names if graph else arg_names)
+    kwargs = next((p.name for p in init.params if p.kind == "varkw"), None)
     # A parameter is passed on also through a local computed from it:
     # ``size = tuple(output_size); super().__init__(size)``. Not through a functional
     # model's ``inputs=``/``outputs=``: they carry the graph every argument built.
-    derivations = _Derivations()
-    walk(init.node.body, derivations)
-    arg_names = derivations.closure(arg_names, {p.name for p in init.params}) | graph_names
-    kwargs = next((p.name for p in init.params if p.kind == "varkw"), None)
-    use = _KwargsUse(kwargs) if kwargs else None
-    if use is not None:
-        walk(init.node.body, use)
+    scan = _InitScan(kwargs)
+    scan.scan(init.tree.body)
+    arg_names = scan.closure(arg_names, {p.name for p in init.params}) | graph_names
+    has_kwargs = kwargs is not None
     super_call = super_calls[0] if super_calls else None
     return InitFacts(
         method=init,
         super_call=super_call,
         super_arg_names=frozenset(arg_names),
         kwargs=kwargs,
-        kwargs_forwarded=bool(use and use.derived & arg_names),
-        kwargs_read=frozenset(use.read) if use else _EMPTY,
-        kwargs_folded=frozenset(use.folded) if use else _EMPTY,
+        kwargs_forwarded=has_kwargs and bool(scan.derived & arg_names),
+        kwargs_read=frozenset(scan.read) if has_kwargs else _EMPTY,
+        kwargs_folded=frozenset(scan.folded) if has_kwargs else _EMPTY,
         early=_early_facts(layer, init, super_call.pos if super_call else None),
     )
 
@@ -207,32 +256,76 @@ def _merge(a: Optional[ConfigValue], b: Optional[ConfigValue]) -> Optional[Confi
     return ConfigValue(a.keys | b.keys, a.from_super or b.from_super)
 
 
-def items_of(node: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+def _key(name: str) -> ConfigValue:
+    return ConfigValue(frozenset({name}), False)
+
+
+def items_of(node: ast.AST) -> Optional[ast.expr]:
     """``m`` for ``m.items()``, else None."""
     if (
-        isinstance(node, cst.Call)
-        and isinstance(node.func, cst.Attribute)
-        and node.func.attr.value == "items"
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "items"
         and not node.args
+        and not node.keywords
     ):
         return node.func.value
     return None
 
 
-def _is_super_config(node: cst.BaseExpression) -> bool:
-    if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute):
+def _is_super_config(node: ast.Call) -> bool:
+    func = node.func
+    if not isinstance(func, ast.Attribute) or func.attr != "get_config":
         return False
-    if node.func.attr.value != "get_config":
-        return False
-    receiver = node.func.value
-    if isinstance(receiver, cst.Call) and _is_name(receiver.func, "super"):
+    receiver = func.value
+    if isinstance(receiver, ast.Call) and _is_name(receiver.func, "super"):
         return True
     # ``Base.get_config(self)``
-    return (
-        bool(node.args)
-        and _is_name(node.args[0].value, "self")
-        and cst_dotted(receiver) is not None
-    )
+    return bool(node.args) and _is_name(node.args[0], "self") and dotted(receiver) is not None
+
+
+def _single_argument(node: ast.Call) -> Optional[ast.expr]:
+    """``x`` for ``f(x)``, else None."""
+    if len(node.args) != 1 or node.keywords:
+        return None
+    return node.args[0]
+
+
+def _scan_statement(stmt: ast.stmt) -> Tuple[Set[str], bool]:
+    """The names a statement mentions or binds, and whether it returns (a ``return``
+    outside the functions and lambdas it defines)."""
+    names: Set[str] = set()
+    returns = False
+    stack: List[Tuple[ast.AST, bool]] = [(stmt, False)]
+    while stack:
+        node, nested = stack.pop()
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+            continue
+        if isinstance(node, ast.Attribute):
+            stack.append((node.value, nested))
+            continue
+        if isinstance(node, ast.Return) and not nested:
+            returns = True
+        elif isinstance(node, _BINDERS):
+            _add_bound(node, names)
+        inner = nested or isinstance(node, _SCOPES)  # a nested function's return is not ours
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+    return names, returns
+
+
+def _add_bound(node: ast.AST, names: Set[str]) -> None:
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        for alias in node.names:
+            if alias.name != "*":
+                names.add(alias.asname or alias.name.split(".")[0])
+    elif isinstance(node, (ast.Global, ast.Nonlocal)):
+        names.update(node.names)
+    else:
+        for field in ("name", "rest"):
+            name = getattr(node, field, None)
+            if isinstance(name, str):
+                names.add(name)
 
 
 class _ConfigInterpreter:
@@ -241,62 +334,65 @@ class _ConfigInterpreter:
         self.self_dicts = self_dicts
         self.returned: List[Optional[ConfigValue]] = []
 
-    def value(self, node: cst.BaseExpression) -> Optional[ConfigValue]:
-        if isinstance(node, cst.Dict):
+    def value(self, node: ast.AST) -> Optional[ConfigValue]:
+        if isinstance(node, ast.Dict):
             return self._dict(node)
-        if isinstance(node, cst.Name):
-            return self.env.get(node.value)
-        if isinstance(node, cst.Attribute) and _is_name(node.value, "self"):
-            keys = self.self_dicts.get(node.attr.value)
+        if isinstance(node, ast.Name):
+            return self.env.get(node.id)
+        if isinstance(node, ast.Attribute) and _is_name(node.value, "self"):
+            keys = self.self_dicts.get(node.attr)
             return ConfigValue(keys, False) if keys is not None else None
-        if isinstance(node, cst.BinaryOperation) and isinstance(
-            node.operator, (cst.BitOr, cst.Add)
-        ):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitOr, ast.Add)):
             return _merge(self.value(node.left), self.value(node.right))
-        if isinstance(node, cst.Call):
+        if isinstance(node, ast.Call):
             return self._call(node)
         return None
 
-    def _dict(self, node: cst.Dict) -> Optional[ConfigValue]:
+    def _dict(self, node: ast.Dict) -> Optional[ConfigValue]:
         result: Optional[ConfigValue] = ConfigValue(_EMPTY, False)
-        for element in node.elements:
-            if isinstance(element, cst.StarredDictElement):
-                result = _merge(result, self.value(element.value))
-            elif isinstance(element, cst.DictElement):
-                key = string_value(element.key)
-                if key is None:
-                    return None
-                result = _merge(result, ConfigValue(frozenset({key}), False))
-            else:
+        for key_node, value in zip(node.keys, node.values):
+            if key_node is None:  # ``**mapping``
+                result = _merge(result, self.value(value))
+                continue
+            key = string_value(key_node)
+            if key is None:
                 return None
+            result = _merge(result, _key(key))
         return result
 
-    def _call(self, node: cst.Call) -> Optional[ConfigValue]:
+    def _call(self, node: ast.Call) -> Optional[ConfigValue]:
         if _is_super_config(node):
             return ConfigValue(_EMPTY, True)
         func = node.func
-        name = cst_dotted(func)
+        name = dotted(func)
         if name == "dict":
             result: Optional[ConfigValue] = ConfigValue(_EMPTY, False)
             for arg in node.args:
-                if arg.keyword is not None:
-                    result = _merge(result, ConfigValue(frozenset({arg.keyword.value}), False))
-                elif arg.star == "**" or arg.star == "":
-                    result = _merge(result, self.value(arg.value))
-                else:
+                if isinstance(arg, ast.Starred):
                     return None
+                result = _merge(result, self.value(arg))
+            for keyword in node.keywords:
+                added = self.value(keyword.value) if keyword.arg is None else _key(keyword.arg)
+                result = _merge(result, added)
             return result
-        if name == "list" and len(node.args) == 1:
+        if name == "list":
             # ``list(config.items())``, one half of the tf-keras merging idiom.
-            mapping = items_of(node.args[0].value)
+            single = _single_argument(node)
+            mapping = None if single is None else items_of(single)
             return None if mapping is None else self.value(mapping)
-        if name in {"copy.copy", "copy.deepcopy"} and len(node.args) == 1:
-            return self.value(node.args[0].value)
-        if isinstance(func, cst.Attribute) and func.attr.value == "copy" and not node.args:
+        if name in {"copy.copy", "copy.deepcopy"}:
+            single = _single_argument(node)
+            return None if single is None else self.value(single)
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "copy"
+            and not node.args
+            and not node.keywords
+        ):
             return self.value(func.value)
         return None
 
-    def run(self, body: cst.BaseSuite) -> Optional[ConfigValue]:
+    def run(self, body: Sequence[ast.stmt]) -> Optional[ConfigValue]:
         self._block(body, skip_docstring=True)
         if not self.returned:
             return None
@@ -308,34 +404,27 @@ class _ConfigInterpreter:
             result = _merge(result, other)
         return result
 
-    def _block(self, body: cst.BaseSuite, skip_docstring: bool = False) -> None:
-        statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
-        for index, stmt in enumerate(statements):
-            if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-                for small in stmt.body:
-                    if (
-                        skip_docstring
-                        and index == 0
-                        and isinstance(small, cst.Expr)
-                        and isinstance(small.value, cst.SimpleString)
-                    ):
-                        continue
-                    self._small(small)
-            elif isinstance(stmt, cst.If):
+    def _block(self, body: Sequence[ast.stmt], skip_docstring: bool = False) -> None:
+        for index, stmt in enumerate(body):
+            if (
+                skip_docstring
+                and index == 0
+                and isinstance(stmt, ast.Expr)
+                and string_value(stmt.value) is not None
+            ):
+                continue
+            if isinstance(stmt, ast.If):
                 self._if(stmt)
             else:
-                self._opaque(stmt)
+                self._statement(stmt)
 
-    def _if(self, node: cst.If) -> None:
+    def _if(self, node: ast.If) -> None:
         """Both branches from the same state; afterwards each dict holds the keys of
-        either branch."""
+        either branch. An ``elif`` is an ``if`` alone in the ``else`` block."""
         before = dict(self.env)
         self._block(node.body)
         after_body, self.env = self.env, dict(before)
-        if isinstance(node.orelse, cst.If):
-            self._if(node.orelse)
-        elif isinstance(node.orelse, cst.Else):
-            self._block(node.orelse.body)
+        self._block(node.orelse)
         after_else = self.env
         merged: Dict[str, Optional[ConfigValue]] = {}
         for name in set(after_body) | set(after_else):
@@ -345,88 +434,66 @@ class _ConfigInterpreter:
                 merged[name] = after_body.get(name, after_else.get(name))
         self.env = merged
 
-    def _opaque(self, stmt: cst.CSTNode) -> None:
+    def _opaque(self, stmt: ast.stmt) -> None:
         """A statement we do not follow: every dict it mentions becomes unknown,
         and a return inside it makes the whole result unknown."""
-        for name in names_in(stmt) & set(self.env):
+        names, returns = _scan_statement(stmt)
+        for name in names & set(self.env):
             self.env[name] = None
-        if _contains_return(stmt):
+        if returns:
             self.returned.append(None)
 
-    def _small(self, small: cst.BaseSmallStatement) -> None:
-        if isinstance(small, cst.Return):
-            self.returned.append(self.value(small.value) if small.value else None)
-        elif isinstance(small, cst.Assign) and len(small.targets) == 1:
-            self._assign(small.targets[0].target, small.value, small)
-        elif isinstance(small, cst.AnnAssign) and small.value is not None:
-            self._assign(small.target, small.value, small)
-        elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
-            self._method_call(small.value, small)
-        elif isinstance(small, cst.Pass):
+    def _statement(self, stmt: ast.stmt) -> None:
+        if isinstance(stmt, ast.Return):
+            self.returned.append(self.value(stmt.value) if stmt.value else None)
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            self._assign(stmt.targets[0], stmt.value, stmt)
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            self._assign(stmt.target, stmt.value, stmt)
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            self._method_call(stmt.value, stmt)
+        elif isinstance(stmt, ast.Pass):
             return
         else:
-            self._opaque(small)
+            self._opaque(stmt)
 
-    def _assign(
-        self, target: cst.BaseExpression, value: cst.BaseExpression, stmt: cst.CSTNode
-    ) -> None:
-        if isinstance(target, cst.Name):
-            self.env[target.value] = self.value(value)
+    def _assign(self, target: ast.expr, value: ast.expr, stmt: ast.stmt) -> None:
+        if isinstance(target, ast.Name):
+            self.env[target.id] = self.value(value)
             return
-        if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
-            name = target.value.value
-            index = target.slice[0].slice if len(target.slice) == 1 else None
-            key = string_value(index.value) if isinstance(index, cst.Index) else None
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            name = target.value.id
+            key = _index_key(target)
             if name in self.env:
-                added = ConfigValue(frozenset({key}), False) if key is not None else None
+                added = _key(key) if key is not None else None
                 self.env[name] = _merge(self.env[name], added)
             return
         self._opaque(stmt)
 
-    def _method_call(self, call: cst.Call, stmt: cst.CSTNode) -> None:
+    def _method_call(self, call: ast.Call, stmt: ast.stmt) -> None:
         func = call.func
-        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
             self._opaque(stmt)
             return
-        name, method = func.value.value, func.attr.value
+        name, method = func.value.id, func.attr
         if name not in self.env:
             self._opaque(stmt)
             return
         if method == "update":
             added: Optional[ConfigValue] = ConfigValue(_EMPTY, False)
             for arg in call.args:
-                if arg.keyword is not None:
-                    added = _merge(added, ConfigValue(frozenset({arg.keyword.value}), False))
-                else:
-                    added = _merge(added, self.value(arg.value))
+                added = _merge(added, self.value(arg))
+            for keyword in call.keywords:
+                more = self.value(keyword.value) if keyword.arg is None else _key(keyword.arg)
+                added = _merge(added, more)
             self.env[name] = _merge(self.env[name], added)
-        elif method == "pop" and call.args and string_value(call.args[0].value) is not None:
+        elif method == "pop" and call.args and string_value(call.args[0]) is not None:
             current = self.env[name]
-            key = string_value(call.args[0].value)
+            key = string_value(call.args[0])
             if current is not None:
                 self.env[name] = ConfigValue(current.keys - {key or ""}, current.from_super)
         else:
             self._opaque(stmt)
-
-
-class _HasReturn(Visitor):
-    def __init__(self) -> None:
-        self.found = False
-
-    def visit_Return(self, node: cst.Return) -> None:
-        self.found = True
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False  # a nested function's return is not ours
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-
-def _contains_return(node: cst.CSTNode) -> bool:
-    visitor = _HasReturn()
-    walk(node, visitor)
-    return visitor.found
 
 
 def self_dict_keys(layer: LayerClass) -> Dict[str, Optional[FrozenSet[str]]]:
@@ -436,8 +503,7 @@ def self_dict_keys(layer: LayerClass) -> Dict[str, Optional[FrozenSet[str]]]:
     empty_env = _ConfigInterpreter({})
     for method in layer.methods.values():
         for assign in method.assigns:
-            node = assign.node
-            value = getattr(node, "value", None)
+            value = getattr(assign.tree, "value", None)
             keys: Optional[FrozenSet[str]] = None
             if value is not None and not assign.augmented:
                 parsed = empty_env.value(value)
@@ -454,4 +520,4 @@ def config_facts(layer: LayerClass) -> Optional[ConfigFacts]:
         return None
     calls_super = method.calls_super("get_config")
     interpreter = _ConfigInterpreter(self_dict_keys(layer))
-    return ConfigFacts(method.pos, calls_super, interpreter.run(method.node.body))
+    return ConfigFacts(method.pos, calls_super, interpreter.run(method.tree.body))

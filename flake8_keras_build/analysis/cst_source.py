@@ -1,11 +1,10 @@
-"""libcst trees for the definitions rules read, with flake8 positions for their nodes.
+"""libcst trees of the methods a fix rewrites, paired with flake8's ``ast`` nodes.
 
-Two costs are avoided here. Parsing: only the source lines of one definition (a
-method of a class of interest) are parsed, not the whole file. Positions: libcst's
-``PositionProvider`` costs twice the parse itself (measured on the dev corpus), so
-positions are taken from the twin nodes of flake8's ``ast`` tree instead. Both trees
-list calls and statements in source order; the pairing is verified node by node and
-falls back to ``PositionProvider`` when it does not hold.
+Linting reads the ast alone; the fix command needs libcst's lossless trees to write
+code back. Only the source lines of one method are parsed, when a fix first asks for
+it (``CstView``), and each fact's ast node is paired with its libcst twin: both trees
+list calls and statements in source order, so the pairing goes node by node, checked,
+with libcst's ``PositionProvider`` (slower, always right) where it does not hold.
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ def is_twin_type(node_type: type) -> bool:
         or is_node_type(node_type, cst.BaseCompoundStatement)
         or is_node_type(node_type, cst.Call)
     )
+
 
 # ast and libcst names of the same statement where they differ.
 _SAME_KIND = {
@@ -160,47 +160,6 @@ def _pairs_match(a: ast.AST, c: cst.CSTNode) -> bool:
     return _SAME_KIND.get(name, name) == type(c).__name__
 
 
-class TwinMismatch(Exception):
-    """The libcst walk and the ast twins disagree: use ``provider_positions``."""
-
-
-PositionSource = Union["TwinPositions", "MapPositions"]
-
-
-class TwinPositions:
-    """Hands out the ast twins' positions, in order, as the walk meets calls and
-    statements; raises ``TwinMismatch`` at the first node that does not pair."""
-
-    def __init__(self, twins: List[ast.AST]) -> None:
-        self.twins = twins
-        self.next = 0
-
-    def take(self, node: cst.CSTNode) -> Pos:
-        if self.next >= len(self.twins) or not _pairs_match(self.twins[self.next], node):
-            raise TwinMismatch
-        twin = self.twins[self.next]
-        self.next += 1
-        return Pos(twin.lineno, twin.col_offset)  # type: ignore[attr-defined]
-
-    def finish(self) -> None:
-        if self.next != len(self.twins):
-            raise TwinMismatch
-
-
-class MapPositions:
-    """Positions looked up in a map (the ``provider_positions`` fallback)."""
-
-    def __init__(self, positions: PositionMap, fallback: Pos) -> None:
-        self.positions = positions
-        self.fallback = fallback
-
-    def take(self, node: cst.CSTNode) -> Pos:
-        return self.positions.get(id(node), self.fallback)
-
-    def finish(self) -> None:
-        return None
-
-
 def body_twins(func: ast.AST) -> List[ast.AST]:
     """The calls and statements of a method body in source order, as the fact walk
     meets them (a nested class is met, its contents are not)."""
@@ -250,3 +209,62 @@ def provider_positions(ast_root: ast.stmt, parsed: Parsed) -> PositionMap:
             col += class_col_shift
         positions[id(node)] = Pos(line + line_shift, col)
     return positions
+
+
+class _BodyCollector(Visitor):
+    """The calls and statements of a body in walk order, as ``body_twins`` lists
+    their ast twins (a nested class is met, its contents are not)."""
+
+    def __init__(self) -> None:
+        self.nodes: List[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        node_type = type(node)
+        if is_twin_type(node_type):
+            self.nodes.append(node)
+        return node_type is not cst.ClassDef
+
+
+def _twin_name(node: ast.AST) -> str:
+    name = type(node).__name__
+    return _SAME_KIND.get(name, name)
+
+
+class CstView:
+    """One method parsed with libcst (``parsed``, None when libcst cannot) and the
+    libcst twin of each of its calls and statements (``node_of``)."""
+
+    def __init__(self, lines: Sequence[str], function: ast.stmt) -> None:
+        self.function = function
+        self.parsed = parse_definition(lines, function)
+        self._pairs: Optional[Dict[int, cst.CSTNode]] = None
+
+    def node_of(self, tree: ast.AST) -> Optional[cst.CSTNode]:
+        if self.parsed is None:
+            return None
+        if self._pairs is None:
+            self._pairs = self._pair(self.parsed)
+        return self._pairs.get(id(tree))
+
+    def _pair(self, parsed: Parsed) -> Dict[int, cst.CSTNode]:
+        twins = body_twins(self.function)
+        collector = _BodyCollector()
+        assert isinstance(parsed.node, cst.FunctionDef)
+        walk(parsed.node.body, collector)
+        nodes = collector.nodes
+        if len(nodes) == len(twins) and all(map(_pairs_match, twins, nodes)):
+            return {id(a): c for a, c in zip(twins, nodes)}
+        # Out of step somewhere: pair by position instead, node kind checked.
+        positions = provider_positions(self.function, parsed)
+        by_position: Dict[Tuple[int, int, str], cst.CSTNode] = {}
+        for node in nodes:
+            pos = positions.get(id(node))
+            if pos is not None:
+                by_position.setdefault((pos.line, pos.col, type(node).__name__), node)
+        pairs: Dict[int, cst.CSTNode] = {}
+        for twin in twins:
+            key = (twin.lineno, twin.col_offset, _twin_name(twin))  # type: ignore[attr-defined]
+            found = by_position.get(key)
+            if found is not None and _pairs_match(twin, found):
+                pairs[id(twin)] = found
+        return pairs

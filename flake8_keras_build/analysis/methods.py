@@ -1,105 +1,100 @@
-"""What each method of a layer class does: the facts rules read (libcst)."""
+"""What each method of a layer class does: the facts rules read, from flake8's ast.
+
+The facts come from the ``ast`` tree flake8 already has, so linting never parses
+with libcst: that parse was most of the plugin's cost. Each fact keeps its ast node;
+the fix command asks for the libcst twin of a method or a fact (``cst_view``), which
+is parsed then, once per method.
+"""
 
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Sequence
-
-import libcst as cst
+from typing import Dict, List, Optional, Sequence, Union
 
 from ..keras_api import is_variable_factory
 from ..model import AssignFact, CallFact, Guard, LayerClass, Method, Param, Pos
-from ..names import NameTable
-from .cst_source import (
-    MapPositions,
-    Parsed,
-    PositionSource,
-    TwinMismatch,
-    TwinPositions,
-    body_twins,
-    is_twin_type,
-    parse_definition,
-    provider_positions,
-)
+from ..names import NameTable, ast_dotted
 from .layers import ClassIndex, ClassInfo
 from .method_selection import class_functions, selected_methods
-from .walk import Visitor, is_node_type, walk
+
+Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 _WEIGHT_METHODS = frozenset({"add_weight", "add_variable"})
-_EMPTY_MODULE = cst.Module(body=[])
 _CONTAINER_METHODS = frozenset({"append", "extend", "insert", "add", "update", "setdefault"})
 
-
-def cst_dotted(node: cst.BaseExpression) -> Optional[str]:
-    """``a.b.c`` for a ``Name``/``Attribute`` chain, else None."""
-    parts: List[str] = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if isinstance(node, cst.Name):
-        parts.append(node.value)
-        return ".".join(reversed(parts))
-    return None
+dotted = ast_dotted
 
 
-def _is_self(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value == "self"
+def _is_self(node: ast.AST) -> bool:
+    return type(node) is ast.Name and node.id == "self"
 
 
-def _is_super_call(node: cst.BaseExpression) -> bool:
-    return (
-        isinstance(node, cst.Call)
-        and isinstance(node.func, cst.Name)
-        and node.func.value == "super"
-    )
+def _is_super_call(node: ast.AST) -> bool:
+    return type(node) is ast.Call and type(node.func) is ast.Name and node.func.id == "super"
 
 
-def _checks_built(test: cst.BaseExpression, negated: bool) -> bool:
+def _checks_built(test: ast.expr, negated: bool) -> bool:
     """``if not <x>.built:`` (or the ``else`` of ``if <x>.built:``)."""
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        return _checks_built(test.expression, not negated)
-    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
-        return not negated and (
-            _checks_built(test.left, negated) or _checks_built(test.right, negated)
-        )
-    if isinstance(test, cst.Attribute) and test.attr.value == "built":
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _checks_built(test.operand, not negated)
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return not negated and any(_checks_built(v, negated) for v in test.values)
+    if isinstance(test, ast.Attribute) and test.attr == "built":
         return negated
     return False
 
 
-def _arg_kind(node: cst.BaseExpression) -> str:
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+def _arg_kind(node: ast.expr) -> str:
+    if isinstance(node, ast.JoinedStr) or (
+        isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
+    ):
         return "str"
-    if isinstance(node, (cst.Tuple, cst.List)):
+    if isinstance(node, (ast.Tuple, ast.List)):
         return "sequence"
     return "other"
 
 
-def code_of(node: cst.CSTNode) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    return _EMPTY_MODULE.code_for_node(node)
+def source_text(lines: Sequence[str], node: ast.AST) -> str:
+    """The source of an expression, from the file's lines (ast columns count UTF-8
+    bytes). A ``Name``/``Attribute`` chain is spelled from the tree, cheaply."""
+    if type(node) is ast.Name:
+        return node.id
+    name = ast_dotted(node)
+    if name is not None:
+        return name
+    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
+    start, end = node.col_offset, node.end_col_offset  # type: ignore[attr-defined]
+    if not 0 <= first <= last < len(lines) or end is None:
+        return ast.unparse(node)
+    chunk = [line.encode("utf-8") for line in lines[first : last + 1]]
+    if first == last:
+        text = chunk[0][start:end]
+    else:
+        text = chunk[0][start:] + b"".join(chunk[1:-1]) + chunk[-1][:end]
+    return text.decode("utf-8", errors="replace")
 
 
-def _param(param: cst.Param, kind: str) -> Param:
+def _param(arg: ast.arg, kind: str, default: Optional[ast.expr]) -> Param:
     return Param(
-        param.name.value,
+        arg.arg,
         kind,
-        param.default is not None,
-        value_kind(param.default) if param.default is not None else "",
-        annotation_kind(param.annotation.annotation) if param.annotation else "",
+        default is not None,
+        value_kind(default) if default is not None else "",
+        annotation_kind(arg.annotation) if arg.annotation is not None else "",
     )
 
 
-def _params(node: cst.FunctionDef) -> List[Param]:
-    ps = node.params
-    params = [_param(p, "positional") for p in ps.posonly_params]
-    params += [_param(p, "positional") for p in ps.params]
-    if isinstance(ps.star_arg, cst.Param):
-        params.append(_param(ps.star_arg, "vararg"))
-    params += [_param(p, "keyword") for p in ps.kwonly_params]
-    if ps.star_kwarg is not None:
-        params.append(_param(ps.star_kwarg, "varkw"))
+def _params(node: Function) -> List[Param]:
+    a = node.args
+    positional = a.posonlyargs + a.args
+    defaults: List[Optional[ast.expr]] = [None] * (len(positional) - len(a.defaults))
+    defaults += a.defaults
+    params = [_param(arg, "positional", d) for arg, d in zip(positional, defaults)]
+    if a.vararg is not None:
+        params.append(_param(a.vararg, "vararg", None))
+    params += [_param(arg, "keyword", d) for arg, d in zip(a.kwonlyargs, a.kw_defaults)]
+    if a.kwarg is not None:
+        params.append(_param(a.kwarg, "varkw", None))
     return params
 
 
@@ -135,85 +130,113 @@ _PLAIN_TYPES = frozenset(
 )
 
 
-def value_kind(node: cst.BaseExpression) -> str:
+def value_kind(node: ast.expr) -> str:
     """ "plain" for values Keras' automatic config saves (numbers, strings, None,
     booleans, containers of them, names of constants), else "object"."""
-    if isinstance(
-        node, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)
-    ):
-        return "plain"
-    if isinstance(node, cst.UnaryOperation):
-        return value_kind(node.expression)
-    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
-        kinds = [value_kind(e.value) for e in node.elements]
+    if isinstance(node, ast.Constant):
+        return "object" if node.value is Ellipsis else "plain"
+    if isinstance(node, ast.UnaryOp):
+        return value_kind(node.operand)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        kinds = [value_kind(e.value if isinstance(e, ast.Starred) else e) for e in node.elts]
         return "object" if "object" in kinds else "plain"
-    if isinstance(node, cst.Dict):
+    if isinstance(node, ast.Dict):
+        pairs = zip(node.keys, node.values)
+        plain = all(k is not None and value_kind(v) == "plain" for k, v in pairs)
+        return "plain" if plain else "object"
+    if isinstance(node, ast.Name):
+        # A CamelCase name is a class; a lower-case one is most likely a constant.
+        return "object" if node.id[:1].isupper() and node.id not in _PLAIN_NAMES else "plain"
+    if isinstance(node, ast.Attribute):
+        return "object" if node.attr[:1].isupper() else "plain"
+    return "object"  # calls, lambdas, comprehensions, f-strings ...
+
+
+def annotation_kind(node: ast.expr) -> str:
+    """ "plain" when every name in the annotation is a plain type."""
+    if isinstance(node, ast.Constant):
+        # A string annotation is not followed; ``Tuple[int, ...]``; ``Optional[None]``.
         return (
             "plain"
-            if all(
-                isinstance(e, cst.DictElement) and value_kind(e.value) == "plain"
-                for e in node.elements
-            )
+            if node.value is None or node.value is Ellipsis or isinstance(node.value, str)
             else "object"
         )
-    if isinstance(node, cst.Name):
-        # A CamelCase name is a class; a lower-case one is most likely a constant.
-        return "object" if node.value[:1].isupper() and node.value not in _PLAIN_NAMES else "plain"
-    if isinstance(node, cst.Attribute):
-        return "object" if node.attr.value[:1].isupper() else "plain"
-    return "object"  # calls, lambdas, comprehensions ...
-
-
-def annotation_kind(node: cst.BaseExpression) -> str:
-    """ "plain" when every name in the annotation is a plain type."""
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Ellipsis)):
-        return "plain"  # a string annotation is not followed; ``Tuple[int, ...]``
-    if isinstance(node, cst.Name):
-        return "plain" if node.value in _PLAIN_TYPES else "object"
-    if isinstance(node, cst.Attribute):
+    if isinstance(node, ast.Name):
+        return "plain" if node.id in _PLAIN_TYPES else "object"
+    if isinstance(node, ast.Attribute):
         # ``typing.Optional``/``t.List`` are plain; ``tf.Tensor``, ``keras.layers.Layer`` not.
         return (
             "plain"
-            if node.attr.value in _PLAIN_TYPES
-            and isinstance(node.value, cst.Name)
-            and node.value.value in {"typing", "t"}
+            if node.attr in _PLAIN_TYPES
+            and isinstance(node.value, ast.Name)
+            and node.value.id in {"typing", "t"}
             else "object"
         )
-    if isinstance(node, cst.Subscript):
+    if isinstance(node, ast.Subscript):
         parts = [annotation_kind(node.value)]
-        for element in node.slice:
-            if isinstance(element.slice, cst.Index):
-                parts.append(annotation_kind(element.slice.value))
+        inner = node.slice
+        elements = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+        parts += [annotation_kind(e) for e in elements if not isinstance(e, ast.Slice)]
         return "object" if "object" in parts else "plain"
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         kinds = {annotation_kind(node.left), annotation_kind(node.right)}
         return "object" if "object" in kinds else "plain"
-    if isinstance(node, (cst.Tuple, cst.List)):
-        kinds = {annotation_kind(e.value) for e in node.elements}
+    if isinstance(node, (ast.Tuple, ast.List)):
+        kinds = {annotation_kind(e) for e in node.elts}
         return "object" if "object" in kinds else "plain"
     return "object"
 
 
-def _only_raises(node: cst.FunctionDef) -> bool:
-    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else [node.body]
-    small: List[cst.CSTNode] = []
-    for stmt in body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            small.extend(stmt.body)
-        elif isinstance(stmt, cst.SimpleStatementSuite):
-            small.extend(stmt.body)
-        else:
-            return False
-    if small and isinstance(small[0], cst.Expr) and isinstance(small[0].value, cst.SimpleString):
-        small = small[1:]  # the docstring
-    return bool(small) and all(isinstance(s, cst.Raise) for s in small)
+_COMPOUND = (
+    (
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.ClassDef,
+        ast.If,
+        ast.For,
+        ast.AsyncFor,
+        ast.While,
+        ast.With,
+        ast.AsyncWith,
+        ast.Try,
+    )
+    + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
+    + ((ast.Match,) if hasattr(ast, "Match") else ())
+)
 
 
-class _FactVisitor(Visitor):
-    def __init__(self, source: PositionSource, fallback: Pos, index: ClassIndex) -> None:
-        self.source = source
-        self.positions: Dict[int, Pos] = {}
-        self.fallback = fallback
+def _only_raises(node: Function) -> bool:
+    body: List[ast.stmt] = list(node.body)
+    if any(isinstance(stmt, _COMPOUND) for stmt in body):
+        return False
+    first = body[0] if body else None
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
+        body = body[1:]  # the docstring
+    return bool(body) and all(isinstance(s, ast.Raise) for s in body)
+
+
+def _sort_key(node: ast.AST) -> tuple[int, int, int, int]:
+    # Source order of where each node starts, an enclosing node first: the order
+    # the rules (and the libcst twins a fix pairs with) list calls and statements in.
+    line, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
+    decorators = getattr(node, "decorator_list", None)
+    if decorators:
+        line, col = min((d.lineno, d.col_offset) for d in decorators)
+    end_line = getattr(node, "end_lineno", None) or line
+    end_col = getattr(node, "end_col_offset", None) or col
+    return (line, col, -end_line, -end_col)
+
+
+class _FactWalk:
+    """One pass over a method body collecting calls and ``self.<attr>`` assignments,
+    with the conditions around them and where their results are stored."""
+
+    def __init__(self, lines: Sequence[str], index: ClassIndex) -> None:
+        self.lines = lines
         self.index = index
         self.names: NameTable = index.names
         self.calls: List[CallFact] = []
@@ -222,215 +245,171 @@ class _FactVisitor(Visitor):
         self._targets: List[Optional[str]] = []
         self._statements: List[Pos] = []
 
-    def _pos(self, node: cst.CSTNode) -> Pos:
-        return self.positions.get(id(node), self.fallback)
+    def body(self, statements: Sequence[ast.AST]) -> None:
+        for stmt in statements:
+            self.visit(stmt)
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
+    def visit(self, node: ast.AST) -> None:
         node_type = type(node)
-        if is_twin_type(node_type):
-            # Every call and statement is met here first, in source order.
-            self.positions[id(node)] = self.source.take(node)
-            if not is_node_type(node_type, cst.Call):
-                self._statements.append(self.positions[id(node)])
-        return super().on_visit(node)
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        super().on_leave(original_node)
-        node_type = type(original_node)
-        if is_twin_type(node_type) and not is_node_type(node_type, cst.Call):
+        statement = isinstance(node, ast.stmt)
+        if statement:
+            self._statements.append(Pos(node.lineno, node.col_offset))  # type: ignore[attr-defined]
+        if node_type is ast.Call:
+            self._call(node)  # type: ignore[arg-type]
+        elif node_type is ast.If or node_type is ast.IfExp:
+            self._if(node)  # type: ignore[arg-type]
+        elif node_type is ast.Assign or node_type is ast.AnnAssign or node_type is ast.AugAssign:
+            self._assignment(node)  # type: ignore[arg-type]
+        elif node_type is not ast.ClassDef:  # nested classes are analysed on their own
+            for child in ast.iter_child_nodes(node):
+                self.visit(child)
+        if statement:
             self._statements.pop()
 
-    # Nested classes are analysed on their own.
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
     # Guards: which branch of which condition a fact sits in.
-    def visit_If_body(self, node: cst.If) -> None:
+    def _if(self, node: Union[ast.If, ast.IfExp]) -> None:
+        self.visit(node.test)
         self._guards.append(Guard(_checks_built(node.test, False)))
-
-    def leave_If_body(self, node: cst.If) -> None:
-        self._guards.pop()
-
-    def visit_If_orelse(self, node: cst.If) -> None:
-        self._guards.append(Guard(_checks_built(node.test, True)))
-
-    def leave_If_orelse(self, node: cst.If) -> None:
-        self._guards.pop()
-
-    def visit_IfExp_body(self, node: cst.IfExp) -> None:
-        self._guards.append(Guard(_checks_built(node.test, False)))
-
-    def leave_IfExp_body(self, node: cst.IfExp) -> None:
-        self._guards.pop()
-
-    def visit_IfExp_orelse(self, node: cst.IfExp) -> None:
-        self._guards.append(Guard(_checks_built(node.test, True)))
-
-    def leave_IfExp_orelse(self, node: cst.IfExp) -> None:
+        if isinstance(node, ast.If):
+            self.body(node.body)
+        else:
+            self.visit(node.body)
+        self._guards[-1] = Guard(_checks_built(node.test, True))
+        if isinstance(node, ast.If):
+            self.body(node.orelse)
+        else:
+            self.visit(node.orelse)
         self._guards.pop()
 
     # Assignments to ``self.<attr>``: recorded, and the target is remembered so
     # that a call in the value knows where its result is stored.
-    def _self_target(self, target: cst.BaseExpression) -> Optional[str]:
-        if isinstance(target, cst.Subscript):
+    def _self_target(self, target: ast.expr) -> Optional[str]:
+        if isinstance(target, ast.Subscript):
             # ``self.blocks[name] = Dense(...)`` stores on ``self.blocks``.
             container = self._self_target(target.value)
             return f"{container}[]" if container else None
-        if isinstance(target, cst.Attribute) and _is_self(target.value):
-            return target.attr.value
+        if isinstance(target, ast.Attribute) and _is_self(target.value):
+            return target.attr
         return None
 
-    def _record_assign(
-        self,
-        stmt: cst.CSTNode,
-        target: cst.BaseExpression,
-        value: Optional[cst.BaseExpression],
-        augmented: bool,
-    ) -> Optional[str]:
-        attr = self._self_target(target)
-        if attr is not None and not attr.endswith("[]"):
-            self.assigns.append(
-                AssignFact(self._pos(stmt), attr, value, augmented, bool(self._guards), stmt)
-            )
-        return attr
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        attrs = [self._record_assign(node, t.target, node.value, False) for t in node.targets]
-        self._targets.append(next((a for a in attrs if a), None))
-
-    def leave_Assign(self, node: cst.Assign) -> None:
+    def _assignment(self, node: Union[ast.Assign, ast.AnnAssign, ast.AugAssign]) -> None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        stored: Optional[str] = None
+        for target in targets:
+            attr = self._self_target(target)
+            if attr is not None and not attr.endswith("[]"):
+                self.assigns.append(
+                    AssignFact(
+                        Pos(node.lineno, node.col_offset),
+                        attr,
+                        augmented=isinstance(node, ast.AugAssign),
+                        conditional=bool(self._guards),
+                        tree=node,
+                    )
+                )
+            stored = stored or attr
+        self._targets.append(stored)
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
         self._targets.pop()
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._targets.append(self._record_assign(node, node.target, node.value, False))
-
-    def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._targets.pop()
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._targets.append(self._record_assign(node, node.target, node.value, True))
-
-    def leave_AugAssign(self, node: cst.AugAssign) -> None:
-        self._targets.pop()
-
-    def visit_Call(self, node: cst.Call) -> None:
+    def _call(self, node: ast.Call) -> None:
         func = node.func
         receiver, attr = "", ""
         creates: Optional[str] = None
-        positional_args = [a for a in node.args if a.keyword is None and a.star == ""]
-        if isinstance(func, cst.Attribute):
-            attr = func.attr.value
+        positional_args = [a for a in node.args if type(a) is not ast.Starred]
+        if isinstance(func, ast.Attribute):
+            attr = func.attr
             value = func.value
             if _is_self(value):
                 receiver = "self"
                 creates = "weight" if attr in _WEIGHT_METHODS else None
             elif _is_super_call(value):
                 receiver = "super"
-            elif isinstance(value, cst.Attribute) and _is_self(value.value):
+            elif isinstance(value, ast.Attribute) and _is_self(value.value):
                 receiver = "attr"
-            elif positional_args and _is_self(positional_args[0].value) and cst_dotted(value):
+            elif positional_args and _is_self(positional_args[0]) and ast_dotted(value):
                 receiver = "base"  # ``Layer.build(self, shape)``
             else:
                 receiver = "expr"
-        elif isinstance(func, cst.Name):
-            attr = func.value
+        elif isinstance(func, ast.Name):
+            attr = func.id
         if creates is None and receiver not in {"self", "super", "attr"}:
             creates = self._constructor_kind(func)
         stored = self._targets[-1] if self._targets else None
-        self._targets.append(self._container_target(func) or stored)
+        pos = Pos(node.lineno, node.col_offset)
         self.calls.append(
             CallFact(
-                pos=self._pos(node),
-                func=code_of(func),
+                pos=pos,
+                func=source_text(self.lines, func),
                 receiver=receiver,
                 attr=attr,
                 creates=creates,
-                callee=cst_dotted(func) if creates == "layer" else None,
+                callee=ast_dotted(func) if creates == "layer" else None,
                 positional=len(positional_args),
                 guards=tuple(self._guards),
                 stored_on_self=stored,
-                first_arg=_arg_kind(positional_args[0].value) if positional_args else "",
-                stmt_pos=self._statements[-1] if self._statements else self._pos(node),
-                node=node,
+                first_arg=_arg_kind(positional_args[0]) if positional_args else "",
+                stmt_pos=self._statements[-1] if self._statements else pos,
+                tree=node,
             )
         )
-
-    def leave_Call(self, node: cst.Call) -> None:
+        self._targets.append(self._container_target(func) or stored)
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
         self._targets.pop()
 
-    def _container_target(self, func: cst.BaseExpression) -> Optional[str]:
+    def _container_target(self, func: ast.expr) -> Optional[str]:
         """``self.blocks`` for ``self.blocks.append(<value>)``: the arguments are stored."""
-        if isinstance(func, cst.Attribute) and func.attr.value in _CONTAINER_METHODS:
+        if isinstance(func, ast.Attribute) and func.attr in _CONTAINER_METHODS:
             return self._self_target(func.value)
         return None
 
-    def _constructor_kind(self, func: cst.BaseExpression) -> Optional[str]:
-        dotted = cst_dotted(func)
-        if dotted is None:
+    def _constructor_kind(self, func: ast.expr) -> Optional[str]:
+        name = ast_dotted(func)
+        if name is None:
             return None
-        resolved = self.names.resolve(dotted)
+        resolved = self.names.resolve(name)
         if resolved is not None and is_variable_factory(resolved):
             return "variable"
-        if self.index.is_layer_constructor(dotted):
+        if self.index.is_layer_constructor(name):
             return "layer"
         return None
 
 
-def build_method(
-    node: cst.FunctionDef, pos: Pos, source: PositionSource, index: ClassIndex
-) -> Method:
-    visitor = _FactVisitor(source, pos, index)
-    walk(node.body, visitor)
-    source.finish()
-    return Method(
-        name=node.name.value,
-        pos=pos,
+def build_method(node: Function, lines: Sequence[str], index: ClassIndex) -> Method:
+    walker = _FactWalk(lines, index)
+    walker.body(node.body)
+    walker.calls.sort(key=lambda c: _sort_key(c.tree))
+    walker.assigns.sort(key=lambda a: _sort_key(a.tree))
+    method = Method(
+        name=node.name,
+        pos=Pos(node.lineno, node.col_offset),
         params=_params(node),
-        calls=visitor.calls,
-        assigns=visitor.assigns,
+        calls=walker.calls,
+        assigns=walker.assigns,
         only_raises=_only_raises(node),
-        node=node,
+        tree=node,
+        lines=lines,
     )
+    for call in method.calls:
+        call.method = method
+    for assign in method.assigns:
+        assign.method = method
+    return method
 
 
 def build_layer_class(
     info: ClassInfo, lines: Sequence[str], index: ClassIndex, as_ancestor: bool = False
 ) -> LayerClass:
-    """The class's model from the methods rules read, each parsed on its own, with
-    positions from the ast twins (libcst's own positions, slow, only if they do not
-    pair). A method libcst cannot parse is left out. ``as_ancestor``: a class of
+    """The class's model from the methods rules read. ``as_ancestor``: a class of
     another module, of which rules read only the constructor and the config."""
     pos = Pos(info.node.lineno, info.node.col_offset)
     wanted = selected_methods(info.node, as_ancestor)
     methods: Dict[str, Method] = {}
     names: List[str] = []
-    incomplete = False
-    for twin in class_functions(info.node):
-        names.append(twin.name)
-        if twin.name not in wanted:
-            continue
-        parsed = parse_definition(lines, twin)
-        if parsed is None or not isinstance(parsed.node, cst.FunctionDef):
-            incomplete = True
-            continue
-        methods[twin.name] = method_model(twin, parsed, index, twins=True)
-    return LayerClass(
-        info=info, pos=pos, methods=methods, method_names=set(names), incomplete=incomplete
-    )
-
-
-def method_model(twin: ast.stmt, parsed: Parsed, index: ClassIndex, twins: bool) -> Method:
-    """``twins=False`` forces libcst's own positions (the fallback, and tests)."""
-    assert isinstance(parsed.node, cst.FunctionDef)
-    pos = Pos(twin.lineno, twin.col_offset)
-    if twins:
-        try:
-            method = build_method(parsed.node, pos, TwinPositions(body_twins(twin)), index)
-            method.snippet = parsed
-            return method
-        except TwinMismatch:
-            pass
-    source = MapPositions(provider_positions(twin, parsed), pos)
-    method = build_method(parsed.node, pos, source, index)
-    method.snippet = parsed
-    return method
+    for function in class_functions(info.node):
+        names.append(function.name)
+        if function.name in wanted:
+            methods[function.name] = build_method(function, lines, index)
+    return LayerClass(info=info, pos=pos, methods=methods, method_names=set(names))

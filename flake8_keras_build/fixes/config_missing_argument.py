@@ -27,7 +27,6 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from ..analysis.methods import code_of
 from ..analysis.walk import Visitor, walk
 from ..model import AssignFact, Finding, LayerClass, Method, Param
 from .config_without_super import (
@@ -37,6 +36,7 @@ from .config_without_super import (
     final_return,
     fitted,
 )
+from .cst_names import code_of
 from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix
 
 # Class names that say "subclass me": BaseConv, _BaseAttention, AbstractRNNCell,

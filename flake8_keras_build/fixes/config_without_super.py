@@ -23,11 +23,10 @@ from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..analysis.construction import items_of
-from ..analysis.methods import code_of, cst_dotted
 from ..analysis.walk import Visitor, walk
 from ..model import Finding, LayerClass, Method
 from ..rules.config_common import KERAS_KEYWORDS, inherited_keras_bases, super_config_keys
+from .cst_names import code_of, cst_dotted, items_of
 from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix
 from .rewrite import ReturnCount
 

@@ -15,8 +15,8 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple, TypeVar, Union
 
 import libcst as cst
 
-from ..analysis.construction import names_in
 from ..model import CallFact, Finding, LayerClass, Method
+from .cst_names import names_in
 from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix
 
 DEFAULT_NAME = "kwargs"

@@ -14,7 +14,7 @@ import libcst as cst
 from flake8 import defaults, utils
 
 from ..engine import lint
-from ..model import Finding
+from ..model import Finding, SourceUnavailable
 from ..settings import Settings
 from .edits import Declined, Fix, FixFunction, FixOutcome
 from .registry import fix_for
@@ -107,6 +107,8 @@ def fix_source(
 def _outcome(fix: FixFunction, finding: Finding) -> FixOutcome:
     try:
         outcome = fix(finding)
+    except SourceUnavailable as why:
+        return Declined(str(why))
     except Exception as error:  # noqa: BLE001 - a broken fixer declines, never crashes
         return Declined(f"internal error in the fix: {type(error).__name__}: {error}")
     return outcome
