@@ -8,7 +8,7 @@ tree. Each fact keeps its ast node, and hands the fixes its libcst twin on deman
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
 from .analysis.layers import ClassInfo
 
@@ -92,8 +92,9 @@ class CallFact:
     func: str  # the callee as written, e.g. "self.add_weight", "super().build"
     receiver: str  # "self", "super", "base", "attr", "expr" or "" for a plain function
     attr: str  # the method or function name (last component)
-    creates: Optional[str]  # "weight" (add_weight), "variable", "layer" or None
-    callee: Optional[str]  # for a layer construction: the class as written, "layers.Dense"
+    # "weight" (add_weight) or "variable" (tf.Variable & co.), known at once; whether
+    # the call constructs a layer is looked up when first asked (``creates``).
+    state: Optional[str]
     positional: int  # positional arguments, a forwarded ``*args`` not counted
     guards: Tuple[Guard, ...]
     stored_on_self: Optional[str]  # "w" for ``self.w = <this call>``, "ws[]" for a container
@@ -101,6 +102,28 @@ class CallFact:
     stmt_pos: Pos  # the innermost statement holding the call
     tree: Any = field(repr=False, compare=False)  # the ``ast.Call``
     method: Optional[Method] = field(default=None, repr=False, compare=False)
+    # The dotted callee a layer construction would have, and who can tell whether it
+    # is a layer class: that may mean reading another module of the project, which
+    # most calls never need (``classify`` is ``ClassIndex.is_layer_constructor``).
+    constructor: Optional[str] = field(default=None, repr=False, compare=False)
+    classify: Optional[Callable[[str], bool]] = field(default=None, repr=False, compare=False)
+    _layer: Optional[bool] = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def creates(self) -> Optional[str]:
+        """ "weight", "variable", "layer" or None."""
+        if self.state is not None:
+            return self.state
+        if self.constructor is None or self.classify is None:
+            return None
+        if self._layer is None:
+            self._layer = self.classify(self.constructor)
+        return "layer" if self._layer else None
+
+    @property
+    def callee(self) -> Optional[str]:
+        """For a layer construction: the class as written, e.g. "layers.Dense"."""
+        return self.constructor if self.creates == "layer" else None
 
     @property
     def node(self) -> Any:

@@ -131,8 +131,32 @@ class NameTable:
         return None
 
 
+# Statements that hold other statements; every other kind holds none. Checked first:
+# this runs for every statement of every linted file.
+_COMPOUND = frozenset(
+    getattr(ast, name)
+    for name in (
+        "FunctionDef",
+        "AsyncFunctionDef",
+        "ClassDef",
+        "If",
+        "For",
+        "AsyncFor",
+        "While",
+        "With",
+        "AsyncWith",
+        "Try",
+        "TryStar",
+        "Match",
+    )
+    if hasattr(ast, name)
+)
+
+
 def child_bodies(stmt: ast.stmt) -> List[List[ast.stmt]]:
     """The statement lists nested in ``stmt``, in source order."""
+    if type(stmt) not in _COMPOUND:
+        return []
     bodies: List[List[ast.stmt]] = []
     body = getattr(stmt, "body", None)
     if isinstance(body, list):

@@ -25,6 +25,7 @@ from ..model import (
     Method,
     Pos,
 )
+from .ast_walk import children
 from .methods import dotted
 
 _EMPTY: FrozenSet[str] = frozenset()
@@ -59,7 +60,7 @@ def _add_names(node: ast.AST, names: Set[str]) -> None:
             # ``self.config.name`` uses ``self``, not variables called ``config``/``name``.
             stack.append(node.value)
         else:
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(children(node))
 
 
 def names_in(node: ast.AST) -> Set[str]:
@@ -123,13 +124,13 @@ class _InitScan:
                     key = _index_key(node)
                     if key is not None:
                         self.read.add(key)
-            children = list(ast.iter_child_nodes(node))
+            found = children(node)
             if kwargs is None:
                 # Only assignments are looked at then, and no statement is inside an
                 # expression: the expressions need no walk.
-                children = [child for child in children if not isinstance(child, ast.expr)]
-            children.reverse()
-            stack.extend(children)
+                found = [child for child in found if not isinstance(child, ast.expr)]
+            found.reverse()
+            stack.extend(found)
 
     def _assign(self, node: ast.Assign) -> None:
         used = names_in(node.value)
@@ -236,7 +237,7 @@ def _early_facts(layer: LayerClass, init: Method, super_pos: Optional[Pos]) -> L
             and call.attr not in layer.methods
         ):
             early.append(EarlyFact(call.stmt_pos, f"self.{call.attr}()", "method"))
-        elif call.creates == "layer" and call.stored_on_self and layer.kind == "model":
+        elif layer.kind == "model" and call.stored_on_self and call.creates == "layer":
             early.append(
                 EarlyFact(call.stmt_pos, f"self.{call.stored_on_self.rstrip('[]')}", "sublayer")
             )
@@ -310,7 +311,7 @@ def _scan_statement(stmt: ast.stmt) -> Tuple[Set[str], bool]:
         elif isinstance(node, _BINDERS):
             _add_bound(node, names)
         inner = nested or isinstance(node, _SCOPES)  # a nested function's return is not ours
-        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+        stack.extend((child, inner) for child in children(node))
     return names, returns
 
 

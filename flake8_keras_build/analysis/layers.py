@@ -91,6 +91,7 @@ class ClassIndex:
         self._infos: Dict[int, ClassInfo] = {}
         self._active: Set[int] = set()
         self._base_names: Dict[int, tuple[List[str], List[str]]] = {}
+        self._kinds: Dict[str, Optional[str]] = {}
         self.classes = [self.info(node) for node in iter_classes(tree.body)] if tree else []
 
     @classmethod
@@ -138,6 +139,16 @@ class ClassIndex:
 
     def kind_of_name(self, dotted: str) -> Optional[str]:
         """The kind of the class a dotted name in this module refers to."""
+        # Asked for every call in every analysed method: the answer per name is kept,
+        # once no classification is under way (inside one, a cycle answers None).
+        if dotted in self._kinds:
+            return self._kinds[dotted]
+        kind = self._kind_of_name(dotted)
+        if not self._active:
+            self._kinds[dotted] = kind
+        return kind
+
+    def _kind_of_name(self, dotted: str) -> Optional[str]:
         local = self.names.local_class(dotted)
         if local is not None:
             return self.info(local).kind

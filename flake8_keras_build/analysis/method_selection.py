@@ -1,16 +1,19 @@
-"""Which methods of a class the rules read, decided on the ast before any libcst.
+"""Which methods of a class the rules read, decided before any of them is analysed.
 
-libcst parsing is most of the plugin's cost, and most methods of a large class
-(``compute_output_shape``, properties, unrelated helpers) are read by no rule. Only
-these are parsed: the lifecycle and serialization methods, the helpers ``call`` and
-``build`` reach through ``self.<method>(...)``, methods that create weights (KLB301,
-KLB107), and methods that assign a ``self.<attr>`` that ``get_config`` returns.
+Most methods of a large class (``compute_output_shape``, properties, unrelated
+helpers) are read by no rule. Only these are analysed: the lifecycle and
+serialization methods, the helpers ``call`` and ``build`` reach through
+``self.<method>(...)``, methods that create weights (KLB301, KLB107), and methods
+that assign a ``self.<attr>`` that ``get_config`` returns.
 """
 
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Set, Union
+from typing import Dict, List, Optional, Sequence, Set, Union
+
+from ..names import child_bodies
+from .ast_walk import walk
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -29,57 +32,86 @@ def _self_attributes(function: Function) -> Set[str]:
     """``x`` for every ``self.x`` the function mentions."""
     return {
         n.attr
-        for n in ast.walk(function)
+        for n in walk(function)
         if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "self"
     }
 
 
-def _facts(function: Function) -> tuple[Set[str], bool, Set[str]]:
-    """Methods it calls on ``self``, whether it creates a weight, what it assigns."""
-    called: Set[str] = set()
-    weights = False
-    assigned: Set[str] = set()
-    for n in ast.walk(function):
+def _called(function: Function) -> Set[str]:
+    """Methods it calls on ``self``."""
+    return {
+        n.func.attr
+        for n in walk(function)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and isinstance(n.func.value, ast.Name)
+        and n.func.value.id == "self"
+    }
+
+
+def _creates_weights(function: Function, lines: Optional[Sequence[str]]) -> bool:
+    if lines is not None:
+        # Most methods never name a weight factory: their text says so, no walk needed.
+        first = min([function.lineno] + [d.lineno for d in function.decorator_list])
+        text = "".join(lines[first - 1 : function.end_lineno or function.lineno])
+        if "add_weight" not in text and "ariable" not in text:
+            return False
+    for n in walk(function):
         if isinstance(n, ast.Call):
             func = n.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            weights = weights or name in _WEIGHT_CALLS
-            if (
-                isinstance(func, ast.Attribute)
-                and isinstance(func.value, ast.Name)
-                and func.value.id == "self"
-            ):
-                called.add(func.attr)
-        elif isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+            if name in _WEIGHT_CALLS:
+                return True
+    return False
+
+
+def _assigned(body: List[ast.stmt], found: Set[str]) -> Set[str]:
+    """What ``self.<attr>`` the statements assign (assignments are statements: the
+    expressions need no walk)."""
+    for stmt in body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for target in targets:
                 if (
                     isinstance(target, ast.Attribute)
                     and isinstance(target.value, ast.Name)
                     and target.value.id == "self"
                 ):
-                    assigned.add(target.attr)
-    return called, weights, assigned
+                    found.add(target.attr)
+        for child in child_bodies(stmt):
+            _assigned(child, found)
+    return found
 
 
-def selected_methods(node: ast.ClassDef, as_ancestor: bool = False) -> Set[str]:
+def selected_methods(
+    node: ast.ClassDef, as_ancestor: bool = False, lines: Optional[Sequence[str]] = None
+) -> Set[str]:
     """``as_ancestor``: only what rules read of an ancestor in another module (its
-    ``__init__`` and config), not what they check in the class itself."""
+    ``__init__`` and config), not what they check in the class itself. ``lines``
+    (the file's) spare the walk of methods whose text names no weight factory."""
     functions = class_functions(node)
-    facts: Dict[str, tuple[Set[str], bool, Set[str]]] = {f.name: _facts(f) for f in functions}
+    by_name: Dict[str, Function] = {f.name: f for f in functions}  # the last one wins
     if as_ancestor:
-        chosen = {name for name in facts if name in ANCESTOR_ENTRY_POINTS}
+        chosen = {name for name in by_name if name in ANCESTOR_ENTRY_POINTS}
     else:
-        chosen = {name for name in facts if name in ENTRY_POINTS or facts[name][1]}
+        chosen = {
+            name
+            for name, function in by_name.items()
+            if name in ENTRY_POINTS or _creates_weights(function, lines)
+        }
     queue = [name for name in chosen if name not in _NOT_FOLLOWED]
     while queue:
-        for callee in facts[queue.pop()][0]:
-            if callee in facts and callee not in chosen and callee not in _NOT_FOLLOWED:
+        for callee in _called(by_name[queue.pop()]):
+            if callee in by_name and callee not in chosen and callee not in _NOT_FOLLOWED:
                 chosen.add(callee)
                 queue.append(callee)
     config = next((f for f in functions if f.name == "get_config"), None)
     if config is not None:
         # ``return self._config``: every method that assigns it decides its keys.
         returned = _self_attributes(config)
-        chosen |= {name for name, (_, _, assigned) in facts.items() if assigned & returned}
+        chosen |= {
+            name
+            for name, function in by_name.items()
+            if name not in chosen and _assigned(function.body, set()) & returned
+        }
     return chosen

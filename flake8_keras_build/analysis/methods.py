@@ -14,6 +14,7 @@ from typing import Dict, List, Optional, Sequence, Union
 from ..keras_api import is_variable_factory
 from ..model import AssignFact, CallFact, Guard, LayerClass, Method, Param, Pos
 from ..names import NameTable, ast_dotted
+from .ast_walk import children
 from .layers import ClassIndex, ClassInfo
 from .method_selection import class_functions, selected_methods
 
@@ -261,7 +262,7 @@ class _FactWalk:
         elif node_type is ast.Assign or node_type is ast.AnnAssign or node_type is ast.AugAssign:
             self._assignment(node)  # type: ignore[arg-type]
         elif node_type is not ast.ClassDef:  # nested classes are analysed on their own
-            for child in ast.iter_child_nodes(node):
+            for child in children(node):
                 self.visit(child)
         if statement:
             self._statements.pop()
@@ -309,7 +310,7 @@ class _FactWalk:
                 )
             stored = stored or attr
         self._targets.append(stored)
-        for child in ast.iter_child_nodes(node):
+        for child in children(node):
             self.visit(child)
         self._targets.pop()
 
@@ -334,8 +335,11 @@ class _FactWalk:
                 receiver = "expr"
         elif isinstance(func, ast.Name):
             attr = func.id
+        constructor: Optional[str] = None
         if creates is None and receiver not in {"self", "super", "attr"}:
-            creates = self._constructor_kind(func)
+            constructor = ast_dotted(func)
+            if constructor is not None and self._is_variable_factory(constructor):
+                creates, constructor = "variable", None
         stored = self._targets[-1] if self._targets else None
         pos = Pos(node.lineno, node.col_offset)
         self.calls.append(
@@ -344,18 +348,19 @@ class _FactWalk:
                 func=source_text(self.lines, func),
                 receiver=receiver,
                 attr=attr,
-                creates=creates,
-                callee=ast_dotted(func) if creates == "layer" else None,
+                state=creates,
                 positional=len(positional_args),
                 guards=tuple(self._guards),
                 stored_on_self=stored,
                 first_arg=_arg_kind(positional_args[0]) if positional_args else "",
                 stmt_pos=self._statements[-1] if self._statements else pos,
                 tree=node,
+                constructor=constructor,
+                classify=self.index.is_layer_constructor if constructor else None,
             )
         )
         self._targets.append(self._container_target(func) or stored)
-        for child in ast.iter_child_nodes(node):
+        for child in children(node):
             self.visit(child)
         self._targets.pop()
 
@@ -365,16 +370,9 @@ class _FactWalk:
             return self._self_target(func.value)
         return None
 
-    def _constructor_kind(self, func: ast.expr) -> Optional[str]:
-        name = ast_dotted(func)
-        if name is None:
-            return None
+    def _is_variable_factory(self, name: str) -> bool:
         resolved = self.names.resolve(name)
-        if resolved is not None and is_variable_factory(resolved):
-            return "variable"
-        if self.index.is_layer_constructor(name):
-            return "layer"
-        return None
+        return resolved is not None and is_variable_factory(resolved)
 
 
 def build_method(node: Function, lines: Sequence[str], index: ClassIndex) -> Method:
@@ -405,7 +403,7 @@ def build_layer_class(
     """The class's model from the methods rules read. ``as_ancestor``: a class of
     another module, of which rules read only the constructor and the config."""
     pos = Pos(info.node.lineno, info.node.col_offset)
-    wanted = selected_methods(info.node, as_ancestor)
+    wanted = selected_methods(info.node, as_ancestor, lines)
     methods: Dict[str, Method] = {}
     names: List[str] = []
     for function in class_functions(info.node):

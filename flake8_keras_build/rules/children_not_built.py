@@ -14,7 +14,7 @@ _BUILD_SIDE = ("__init__", "call", "__call__", "build_from_config")
 
 def _creates_weights(layer: LayerClass) -> bool:
     return any(
-        call.creates in {"weight", "variable"}
+        call.state in {"weight", "variable"}
         for method in layer.methods.values()
         for call in method.calls
     )
@@ -36,7 +36,7 @@ def _children(layer: LayerClass) -> Dict[str, str]:
         return children
     for call in init.calls:
         attr = call.stored_on_self
-        if call.creates == "layer" and attr and not attr.endswith("[]") and call.callee:
+        if attr and not attr.endswith("[]") and call.creates == "layer" and call.callee:
             if _weight_bearing(call.callee, layer):
                 children.setdefault(attr, call.callee.rsplit(".", 1)[-1])
     return children

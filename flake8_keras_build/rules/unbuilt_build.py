@@ -14,9 +14,9 @@ _NOT_IN_BUILD = ("__init__", "call", "__call__", "build_from_config")
 
 def _creates_state(method: Method) -> bool:
     for call in method.calls:
-        if call.creates in {"weight", "variable"}:
+        if call.state in {"weight", "variable"}:
             return True
-        if call.creates == "layer" and call.stored_on_self:
+        if call.stored_on_self and call.creates == "layer":
             return True
         if call.attr == "build" and call.receiver in {"attr", "expr"}:
             return True

@@ -217,7 +217,7 @@ class WeightInCall(Rule):
     def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
         for name, path in call_paths(layer).items():
             for call in layer.methods[name].calls:
-                if call.creates not in {"weight", "variable"}:
+                if call.state not in {"weight", "variable"}:
                     continue
                 if call.conditional:
                     if not settings.targets_keras3():
