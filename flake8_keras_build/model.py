@@ -179,8 +179,9 @@ class AssignFact:
 
 
 class SourceUnavailable(Exception):
-    """libcst cannot parse the method (syntax newer than the installed libcst), so
-    there is no tree to rewrite: the fix declines with this message."""
+    """libcst cannot parse the method (a syntax it does not support, such as
+    ``(self.w): int = 1``), so there is no tree to rewrite: the fix declines with
+    this message."""
 
 
 def _cst_twin(method: Optional[Method], tree: Any) -> Any:

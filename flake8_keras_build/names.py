@@ -1,9 +1,8 @@
 """One-pass name resolution from a module's own imports and assignments.
 
-Built once per file from flake8's ``ast`` tree (free to us), so files without layer
-classes never pay for libcst. Only module-level bindings are recorded (including
-those under ``if``/``try``/``with`` at module level, where conditional imports live);
-names bound inside functions are not followed.
+Built once per file from flake8's ``ast`` tree (free to us). Only module-level
+bindings are recorded (including those under ``if``/``try``/``with`` at module level,
+where conditional imports live); names bound inside functions are not followed.
 """
 
 from __future__ import annotations

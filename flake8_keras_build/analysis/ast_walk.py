@@ -64,3 +64,16 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
         current = stack.pop()
         yield current
         stack.extend(children(current))
+
+
+def source_order(node: ast.AST) -> Tuple[int, int, int, int]:
+    """Sort key: where a node starts (a decorated definition at its first decorator),
+    an enclosing node before what it encloses. The order rules list calls and
+    statements in, and the order of their libcst twins, which a fix pairs with."""
+    line, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
+    decorators = getattr(node, "decorator_list", None)
+    if decorators:
+        line, col = min((d.lineno, d.col_offset) for d in decorators)
+    end_line = getattr(node, "end_lineno", None) or line
+    end_col = getattr(node, "end_col_offset", None) or col
+    return (line, col, -end_line, -end_col)

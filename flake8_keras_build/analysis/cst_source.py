@@ -18,6 +18,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..model import Pos
+from .ast_walk import source_order
 from .walk import Visitor, is_node_type, walk
 
 PositionMap = Dict[int, Pos]
@@ -115,16 +116,6 @@ def _first_definition(module: cst.Module) -> Optional[Union[cst.ClassDef, cst.Fu
     return stmt if isinstance(stmt, (cst.ClassDef, cst.FunctionDef)) else None
 
 
-def _ast_key(node: ast.AST) -> Tuple[int, int, int, int]:
-    line, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
-    decorators = getattr(node, "decorator_list", None)
-    if decorators:
-        line, col = min((d.lineno, d.col_offset) for d in decorators)
-    end_line = getattr(node, "end_lineno", None) or line
-    end_col = getattr(node, "end_col_offset", None) or col
-    return (line, col, -end_line, -end_col)
-
-
 class _Collector(Visitor):
     def __init__(self) -> None:
         self.nodes: List[cst.CSTNode] = []
@@ -171,7 +162,7 @@ def body_twins(func: ast.AST) -> List[ast.AST]:
             found.append(node)
         if not isinstance(node, ast.ClassDef):
             stack.extend(ast.iter_child_nodes(node))
-    found.sort(key=_ast_key)
+    found.sort(key=source_order)
     return found
 
 

@@ -1,7 +1,7 @@
 """Which classes of a file are Keras layer, model or metric classes (``ast`` only).
 
-This is the gate: it runs on flake8's own tree, and only files where it finds a
-class of interest are parsed with libcst.
+This is the gate: it runs on flake8's own tree, and only the classes of interest it
+finds are analysed further.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Sequence, Union
 from ..keras_api import is_variable_factory
 from ..model import AssignFact, CallFact, Guard, LayerClass, Method, Param, Pos
 from ..names import NameTable, ast_dotted
-from .ast_walk import children
+from .ast_walk import children, source_order
 from .layers import ClassIndex, ClassInfo
 from .method_selection import class_functions, selected_methods
 
@@ -220,18 +220,6 @@ def _only_raises(node: Function) -> bool:
     return bool(body) and all(isinstance(s, ast.Raise) for s in body)
 
 
-def _sort_key(node: ast.AST) -> tuple[int, int, int, int]:
-    # Source order of where each node starts, an enclosing node first: the order
-    # the rules (and the libcst twins a fix pairs with) list calls and statements in.
-    line, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
-    decorators = getattr(node, "decorator_list", None)
-    if decorators:
-        line, col = min((d.lineno, d.col_offset) for d in decorators)
-    end_line = getattr(node, "end_lineno", None) or line
-    end_col = getattr(node, "end_col_offset", None) or col
-    return (line, col, -end_line, -end_col)
-
-
 class _FactWalk:
     """One pass over a method body collecting calls and ``self.<attr>`` assignments,
     with the conditions around them and where their results are stored."""
@@ -378,8 +366,8 @@ class _FactWalk:
 def build_method(node: Function, lines: Sequence[str], index: ClassIndex) -> Method:
     walker = _FactWalk(lines, index)
     walker.body(node.body)
-    walker.calls.sort(key=lambda c: _sort_key(c.tree))
-    walker.assigns.sort(key=lambda a: _sort_key(a.tree))
+    walker.calls.sort(key=lambda c: source_order(c.tree))
+    walker.assigns.sort(key=lambda a: source_order(a.tree))
     method = Method(
         name=node.name,
         pos=Pos(node.lineno, node.col_offset),
