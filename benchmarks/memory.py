@@ -13,7 +13,7 @@ of 10,000 lines. Each measurement runs in a fresh interpreter, so that one canno
 leave memory or caches to the next:
 
 1. **Peak per file.** ``tracemalloc`` (Python allocations) and the process's max RSS
-   (everything, libcst's native parser included), first for ``ast.parse`` of the
+   (everything, native allocations included), first for ``ast.parse`` of the
    text (what flake8 builds for every file anyway: the baseline), then for
    ``engine.lint`` given that tree and the lines, as the plugin is called; the
    plugin's peak is what it adds on top of the live tree. RSS is measured in a run
@@ -108,7 +108,7 @@ def current_rss_bytes() -> int:
 
 
 def _warm_up() -> None:
-    """Import everything a lint imports (libcst, the rules) before measuring: a
+    """Import everything a lint imports (the analysis, the rules) before measuring: a
     flake8 process pays that once, not per file."""
     from flake8_keras_build.engine import lint
 
@@ -313,7 +313,7 @@ def report_peaks(files: Sequence[str], generated: str) -> None:
     print("### Peak memory per file\n")
     print(
         "Each file in a fresh interpreter. *traced*: Python allocations (`tracemalloc`); "
-        "*RSS*: rise of the process's max RSS (libcst's native parser included), from a "
+        "*RSS*: rise of the process's max RSS (native allocations included), from a "
         "run without tracemalloc. The plugin's numbers are what `engine.lint` adds on "
         "top of the live ast tree.\n"
     )

@@ -154,7 +154,10 @@ class AssignFact:
 
     @property
     def has_value(self) -> bool:
-        return getattr(self.tree, "value", None) is not None
+        return self._text != "" if self.tree is None else self._value_node() is not None
+
+    def _value_node(self) -> Any:
+        return getattr(self.tree, "value", None)
 
     @property
     def value_text(self) -> str:
@@ -162,7 +165,7 @@ class AssignFact:
         if self._text is None:
             from .analysis.methods import source_text
 
-            value = getattr(self.tree, "value", None)
+            value = self._value_node()
             lines = self.method.lines if self.method is not None else ()
             self._text = "" if value is None else source_text(lines, value)
         return self._text
@@ -202,6 +205,18 @@ class Method:
     tree: Any = field(repr=False, compare=False)  # the ``ast.FunctionDef``
     lines: Sequence[str] = field(default=(), repr=False, compare=False)  # the file's
     _cst: Any = field(default=None, init=False, repr=False, compare=False)
+
+    def detach(self) -> None:
+        """Drop the syntax trees, keeping the facts: for the models of classes in
+        other modules, which the process keeps and which no fix rewrites (every
+        object kept is walked by each full garbage collection of flake8)."""
+        for assign in self.assigns:
+            _ = assign.value_text
+            assign.tree = None
+        for call in self.calls:
+            call.tree = None
+        self.tree = None
+        self.lines = ()
 
     def cst_view(self) -> Any:
         """The method parsed with libcst and paired with its ast (``CstView``),

@@ -107,7 +107,10 @@ def _model_in_module(
     module_index = module.class_index(settings, depth)
     info = module_index.info(node)
     model: Optional[LayerClass] = None
-    if info.kind in {"layer", "model"}:
+    full = module.full_class(node) if info.kind in {"layer", "model"} else None
+    if full is not None:
+        project.prune(full)  # only the methods the model reads are walked
+        info = ClassInfo(full, info.kind, info.local_bases)
         model = _model(info, module.lines(), module_index, as_ancestor=True)
         nodes = {id(base): base.node for base in info.local_bases}
 
@@ -116,5 +119,9 @@ def _model_in_module(
 
         direct = _direct_bases(info, module_index, lookup)
         model.ancestors, model.foreign_bases = _ancestry(model, {id(info): direct})
+        # Kept for the rest of the run: the facts stay, the trees go.
+        for method in model.methods.values():
+            method.detach()
+        project.stub(full)
     project.FOREIGN_MODELS[key] = model
     return model

@@ -37,6 +37,14 @@ class ProjectModule:
         self.data = data
         self.names = NameTable.from_module(tree)
         self.classes = {node.name: node for node in iter_classes(tree.body)}
+        # Where each class's text is, for reading a base again in full.
+        self.spans = {
+            id(node): (min([node.lineno] + [d.lineno for d in node.decorator_list]),
+                       node.end_lineno or node.lineno)
+            for node in self.classes.values()
+        }
+        for node in self.classes.values():
+            stub(node)
         self.index: Optional[ClassIndex] = None
         self._lines: Optional[List[str]] = None
 
@@ -49,6 +57,27 @@ class ProjectModule:
 
     def kind_of_class(self, node: ast.ClassDef, settings: Settings, depth: int) -> Optional[str]:
         return self.class_index(settings, depth).info(node).kind
+
+    def full_class(self, node: ast.ClassDef) -> Optional[ast.ClassDef]:
+        """The class ``node`` (stubbed) stands for, parsed again from the module's
+        text with the file's positions; None if that text no longer parses alone."""
+        first, last = self.spans[id(node)]
+        chunk = self.lines()[first - 1 : last]
+        text = "".join(chunk)
+        shift = first - 1
+        if chunk and chunk[0][:1] in (" ", "\t", "\f"):
+            # A class nested in a block keeps its columns under a dummy ``if``.
+            text, shift = "if 1:\n" + text, shift - 1
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        ast.increment_lineno(tree, shift)
+        for found in ast.walk(tree):
+            if isinstance(found, ast.ClassDef) and found.name == node.name:
+                if found.lineno == node.lineno:
+                    return found
+        return None
 
     def lines(self) -> List[str]:
         """The module's text as flake8 would read it (for parsing a class with libcst),
@@ -63,6 +92,31 @@ class ProjectModule:
             text = self.data.decode(encoding, errors="replace").lstrip("\ufeff")
             self._lines = split_lines(text)
         return self._lines
+
+
+def stub(node: ast.ClassDef) -> None:
+    """Keep of a class only what decides its kind: bases, keywords, decorators.
+
+    These trees stay in the process's caches for the rest of the run, and every full
+    garbage collection of flake8 walks them: kept whole, they made flake8's own checks
+    measurably slower. The body of a class that turns out to be a base is read
+    again when its model is made (``full_class``).
+    """
+    node.body = [_PASS]
+
+
+_PASS = ast.Pass()
+
+
+def prune(node: ast.ClassDef) -> None:
+    """Empty the bodies of the methods no rule reads of a base class (kept for its
+    model); ``selected_methods`` chooses the same ones again from what is left."""
+    from .method_selection import class_functions, selected_methods
+
+    read = selected_methods(node, as_ancestor=True)
+    for function in class_functions(node):
+        if function.name not in read:
+            function.body = [ast.Pass(lineno=function.lineno, col_offset=function.col_offset)]
 
 
 _MODULES: Dict[str, Optional[ProjectModule]] = {}
