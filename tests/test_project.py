@@ -269,3 +269,42 @@ def test_ancestor_config_keys_from_another_module(tmp_path: Path) -> None:
     forgets = BACKBONE.replace(', "backbone": self.backbone}', "}")
     make(tmp_path, {"pkg/forgets.py": forgets})
     assert (5, "KLB204") in codes(saved.replace("pkg.base", "pkg.forgets"), user)
+
+
+def test_base_read_again_in_full_when_nested_or_decorated(tmp_path: Path) -> None:
+    # The cache keeps only class headers; a base's model reads the class again from
+    # the module's text: under an ``if`` (indented) and behind a decorator too.
+    nested = textwrap.indent(BACKBONE.replace("import keras\n", ""), "    ")
+    base = "import keras\nimport typing\n\nif not typing.TYPE_CHECKING:\n" + nested.replace(
+        "    class Task(", "    @keras.saving.register_keras_serializable()\n    class Task("
+    )
+    make(tmp_path, {"pkg/__init__.py": "", "pkg/nested.py": base})
+    user = tmp_path / "pkg" / "user.py"
+    saved = '''\
+        import keras
+        from pkg.nested import Task
+
+
+        class Classifier(Task):
+            def __init__(self, backbone=None, **kwargs):
+                super().__init__(**kwargs)
+                self.backbone = backbone
+        '''
+    assert [c for c in codes(saved, user) if c[1] == "KLB204"] == []
+    forgets = base.replace(', "backbone": self.backbone}', "}")
+    make(tmp_path, {"pkg/forgets.py": forgets})
+    project.clear_caches()
+    assert (5, "KLB204") in codes(saved.replace("pkg.nested", "pkg.forgets"), user)
+
+
+def test_caches_keep_facts_not_trees(tmp_path: Path) -> None:
+    make(tmp_path, {"pkg/__init__.py": "", "pkg/base.py": BACKBONE})
+    user = tmp_path / "pkg" / "user.py"
+    codes("import keras\nfrom pkg.base import Task\n\n\nclass C(Task):\n    pass\n", user)
+    module = project._MODULES[str(tmp_path / "pkg" / "base.py")]
+    assert module is not None
+    assert all(len(node.body) == 1 for node in module.classes.values())
+    (model,) = [m for m in project.FOREIGN_MODELS.values() if m is not None]
+    assert model.name == "Task" and model.config is not None
+    assert model.config.value is not None and "backbone" in model.config.value.keys
+    assert all(method.tree is None for method in model.methods.values())
