@@ -229,6 +229,19 @@ class Task(keras.Model):
 '''
 
 
+# A subclass that stores an argument its ancestor Task's get_config saves.
+CLASSIFIER = '''\
+    import keras
+    from pkg.base import Task
+
+
+    class Classifier(Task):
+        def __init__(self, backbone=None, **kwargs):
+            super().__init__(**kwargs)
+            self.backbone = backbone
+    '''
+
+
 def codes(source: str, path: Path) -> List[Tuple[int, str]]:
     return [(f.line, f.code) for f in lint(textwrap.dedent(source), filename=str(path))]
 
@@ -254,16 +267,7 @@ def test_ancestor_config_keys_from_another_module(tmp_path: Path) -> None:
         '''
     assert (11, "KLB206") in codes(missing, user)
     # The ancestor's get_config already saves ``backbone``: nothing to report.
-    saved = '''\
-        import keras
-        from pkg.base import Task
-
-
-        class Classifier(Task):
-            def __init__(self, backbone=None, **kwargs):
-                super().__init__(**kwargs)
-                self.backbone = backbone
-        '''
+    saved = CLASSIFIER
     assert [c for c in codes(saved, user) if c[1] == "KLB204"] == []
     # Same, against an ancestor whose get_config does not save it: reported.
     forgets = BACKBONE.replace(', "backbone": self.backbone}', "}")
@@ -280,16 +284,7 @@ def test_base_read_again_in_full_when_nested_or_decorated(tmp_path: Path) -> Non
     )
     make(tmp_path, {"pkg/__init__.py": "", "pkg/nested.py": base})
     user = tmp_path / "pkg" / "user.py"
-    saved = '''\
-        import keras
-        from pkg.nested import Task
-
-
-        class Classifier(Task):
-            def __init__(self, backbone=None, **kwargs):
-                super().__init__(**kwargs)
-                self.backbone = backbone
-        '''
+    saved = CLASSIFIER.replace("pkg.base", "pkg.nested")
     assert [c for c in codes(saved, user) if c[1] == "KLB204"] == []
     forgets = base.replace(', "backbone": self.backbone}', "}")
     make(tmp_path, {"pkg/forgets.py": forgets})

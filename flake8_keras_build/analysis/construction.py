@@ -25,8 +25,8 @@ from ..model import (
     Method,
     Pos,
 )
+from ..names import ast_dotted
 from .ast_walk import children
-from .methods import dotted
 
 _EMPTY: FrozenSet[str] = frozenset()
 _GRAPH_KEYWORDS = frozenset({"inputs", "outputs"})
@@ -282,7 +282,7 @@ def _is_super_config(node: ast.Call) -> bool:
     if isinstance(receiver, ast.Call) and _is_name(receiver.func, "super"):
         return True
     # ``Base.get_config(self)``
-    return bool(node.args) and _is_name(node.args[0], "self") and dotted(receiver) is not None
+    return bool(node.args) and _is_name(node.args[0], "self") and ast_dotted(receiver) is not None
 
 
 def _single_argument(node: ast.Call) -> Optional[ast.expr]:
@@ -365,7 +365,7 @@ class _ConfigInterpreter:
         if _is_super_config(node):
             return ConfigValue(_EMPTY, True)
         func = node.func
-        name = dotted(func)
+        name = ast_dotted(func)
         if name == "dict":
             result: Optional[ConfigValue] = ConfigValue(_EMPTY, False)
             for arg in node.args:

@@ -23,8 +23,6 @@ Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 _WEIGHT_METHODS = frozenset({"add_weight", "add_variable"})
 _CONTAINER_METHODS = frozenset({"append", "extend", "insert", "add", "update", "setdefault"})
 
-dotted = ast_dotted
-
 
 def _is_self(node: ast.AST) -> bool:
     return type(node) is ast.Name and node.id == "self"

@@ -39,8 +39,10 @@ class ProjectModule:
         self.classes = {node.name: node for node in iter_classes(tree.body)}
         # Where each class's text is, for reading a base again in full.
         self.spans = {
-            id(node): (min([node.lineno] + [d.lineno for d in node.decorator_list]),
-                       node.end_lineno or node.lineno)
+            id(node): (
+                min([node.lineno] + [d.lineno for d in node.decorator_list]),
+                node.end_lineno or node.lineno,
+            )
             for node in self.classes.values()
         }
         for node in self.classes.values():
