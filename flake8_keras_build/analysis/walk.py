@@ -1,10 +1,11 @@
 """A read-only walk over libcst trees, several times faster than ``node.visit``.
 
 libcst's ``CSTNode.visit`` rebuilds every node it passes (``_visit_and_replace_children``
-constructs a new node even for a read-only visitor); on the dev corpus that was most
-of the plugin's time. This walk only reads: it follows each node type's child fields
-in source order, so that the n-th call or statement it meets is the n-th in the file
-(the position twins in ``cst_source`` rely on that and verify it node by node).
+constructs a new node even for a read-only visitor). This walk only reads: it follows
+each node type's child fields in source order, so that the n-th call or statement it
+meets is the n-th in the file (``cst_source`` pairs the libcst nodes a fix rewrites
+with their ast twins on that, and checks it node by node). Linting does not use it:
+the analysis reads the ast (``ast_walk``).
 
 Visitors subclass ``Visitor`` and name their hooks as libcst does: ``visit_Call``,
 ``leave_Call``, and ``visit_If_body``/``leave_If_body`` for one field of a node.
