@@ -153,19 +153,12 @@ class AssignFact:
     _text: Optional[str] = field(default=None, init=False, repr=False, compare=False)
 
     @property
-    def has_value(self) -> bool:
-        return self._text != "" if self.tree is None else self._value_node() is not None
-
-    def _value_node(self) -> Any:
-        return getattr(self.tree, "value", None)
-
-    @property
     def value_text(self) -> str:
         """The value as source code, e.g. "True" ("" for an annotation alone)."""
         if self._text is None:
             from .analysis.methods import source_text
 
-            value = self._value_node()
+            value = getattr(self.tree, "value", None)
             lines = self.method.lines if self.method is not None else ()
             self._text = "" if value is None else source_text(lines, value)
         return self._text
@@ -178,7 +171,7 @@ class AssignFact:
     @property
     def value(self) -> Any:
         """The libcst node of the value, or None for an annotation alone."""
-        return self.node.value if self.has_value else None
+        return self.node.value if self.value_text else None
 
 
 class SourceUnavailable(Exception):

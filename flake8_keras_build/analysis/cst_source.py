@@ -19,6 +19,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..model import Pos
 from .ast_walk import source_order
+from .definition_source import definition_source
 from .walk import Visitor, is_node_type, walk
 
 PositionMap = Dict[int, Pos]
@@ -58,36 +59,16 @@ class Parsed:
     lossy: bool = False  # parsed from the text changed (form feeds), not the text itself
 
 
-WRAPPER = "if 1:\n"
 _FORM_FEED_INDENT = re.compile(r"(?m)^(?:[ \t]*\f)+")
-
-_KEYWORDS = {ast.ClassDef: ("class",), ast.FunctionDef: ("def",), ast.AsyncFunctionDef: ("async",)}
 
 
 def parse_definition(lines: Sequence[str], node: ast.stmt) -> Optional[Parsed]:
     """Parse just the lines of a class or function definition; None when libcst
     cannot parse them (flake8 has reported E999 if Python could not either)."""
-    decorators = getattr(node, "decorator_list", [])
-    first = min([node.lineno] + [d.lineno for d in decorators]) - 1
-    last = node.end_lineno or node.lineno
-    chunk = list(lines[first:last])
-    if not chunk:
+    cut = definition_source(lines, node)
+    if cut is None:
         return None
-    head = chunk[0]
-    # Python's tokenizer also takes a form feed as indentation.
-    stripped = head.lstrip(" \t\f")
-    indent = head[: len(head) - len(stripped)]
-    if not stripped.startswith(("@",) + _KEYWORDS.get(type(node), ())):
-        return None  # e.g. ``if x: class A(Layer): ...`` on one line
-    source = "".join(chunk)
-    added_newline = not source.endswith("\n")
-    if added_newline:
-        source += "\n"
-    wrapped = bool(indent.strip("\f"))
-    if wrapped:
-        # An indented definition (a method, or a class inside a function or an
-        # ``if``) keeps its columns under a dummy block.
-        source = WRAPPER + source
+    source = cut.text
     lossy = False
     try:
         module = cst.parse_module(source)
@@ -106,7 +87,9 @@ def parse_definition(lines: Sequence[str], node: ast.stmt) -> Optional[Parsed]:
     found = _first_definition(module)
     if found is None:
         return None
-    return Parsed(module, found, first + 1, last, wrapped, added_newline, lossy)
+    return Parsed(
+        module, found, cut.first_line, cut.last_line, cut.wrapped, cut.added_newline, lossy
+    )
 
 
 def _first_definition(module: cst.Module) -> Optional[Union[cst.ClassDef, cst.FunctionDef]]:
@@ -117,13 +100,19 @@ def _first_definition(module: cst.Module) -> Optional[Union[cst.ClassDef, cst.Fu
 
 
 class _Collector(Visitor):
-    def __init__(self) -> None:
+    """The calls and statements under a node in walk order. ``into_classes=False``:
+    as ``body_twins`` lists their ast twins (a nested class is met, its contents
+    are not)."""
+
+    def __init__(self, into_classes: bool = True) -> None:
         self.nodes: List[cst.CSTNode] = []
+        self.into_classes = into_classes
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if is_twin_type(type(node)):
+        node_type = type(node)
+        if is_twin_type(node_type):
             self.nodes.append(node)
-        return True
+        return self.into_classes or node_type is not cst.ClassDef
 
 
 def _callee_text(node: ast.AST) -> str:
@@ -202,20 +191,6 @@ def provider_positions(ast_root: ast.stmt, parsed: Parsed) -> PositionMap:
     return positions
 
 
-class _BodyCollector(Visitor):
-    """The calls and statements of a body in walk order, as ``body_twins`` lists
-    their ast twins (a nested class is met, its contents are not)."""
-
-    def __init__(self) -> None:
-        self.nodes: List[cst.CSTNode] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        node_type = type(node)
-        if is_twin_type(node_type):
-            self.nodes.append(node)
-        return node_type is not cst.ClassDef
-
-
 def _twin_name(node: ast.AST) -> str:
     name = type(node).__name__
     return _SAME_KIND.get(name, name)
@@ -239,7 +214,7 @@ class CstView:
 
     def _pair(self, parsed: Parsed) -> Dict[int, cst.CSTNode]:
         twins = body_twins(self.function)
-        collector = _BodyCollector()
+        collector = _Collector(into_classes=False)
         assert isinstance(parsed.node, cst.FunctionDef)
         walk(parsed.node.body, collector)
         nodes = collector.nodes

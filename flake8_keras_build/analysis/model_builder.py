@@ -109,7 +109,6 @@ def _model_in_module(
     model: Optional[LayerClass] = None
     full = module.full_class(node) if info.kind in {"layer", "model"} else None
     if full is not None:
-        project.prune(full)  # only the methods the model reads are walked
         info = ClassInfo(full, info.kind, info.local_bases)
         model = _model(info, module.lines(), module_index, as_ancestor=True)
         nodes = {id(base): base.node for base in info.local_bases}

@@ -37,16 +37,9 @@ class ProjectModule:
         self.data = data
         self.names = NameTable.from_module(tree)
         self.classes = {node.name: node for node in iter_classes(tree.body)}
-        # Where each class's text is, for reading a base again in full.
-        self.spans = {
-            id(node): (
-                min([node.lineno] + [d.lineno for d in node.decorator_list]),
-                node.end_lineno or node.lineno,
-            )
-            for node in self.classes.values()
-        }
-        for node in self.classes.values():
-            stub(node)
+        for same_name in self.names.classes.values():  # every class, at any depth
+            for node in same_name:
+                stub(node)
         self.index: Optional[ClassIndex] = None
         self._lines: Optional[List[str]] = None
 
@@ -61,28 +54,26 @@ class ProjectModule:
         return self.class_index(settings, depth).info(node).kind
 
     def full_class(self, node: ast.ClassDef) -> Optional[ast.ClassDef]:
-        """The class ``node`` (stubbed) stands for, parsed again from the module's
-        text with the file's positions; None if that text no longer parses alone."""
-        first, last = self.spans[id(node)]
-        chunk = self.lines()[first - 1 : last]
-        text = "".join(chunk)
-        shift = first - 1
-        if chunk and chunk[0][:1] in (" ", "\t", "\f"):
-            # A class nested in a block keeps its columns under a dummy ``if``.
-            text, shift = "if 1:\n" + text, shift - 1
+        """The class ``node`` (stubbed: its positions and decorators are still there)
+        stands for, parsed again from the module's text with the file's positions;
+        None if that text does not parse alone."""
+        from .definition_source import definition_source
+
+        cut = definition_source(self.lines(), node)
+        if cut is None:
+            return None
         try:
-            tree = ast.parse(text)
+            tree = ast.parse(cut.text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
-        ast.increment_lineno(tree, shift)
-        for found in ast.walk(tree):
-            if isinstance(found, ast.ClassDef) and found.name == node.name:
-                if found.lineno == node.lineno:
-                    return found
-        return None
+        ast.increment_lineno(tree, cut.first_line - 1 - cut.wrapped)
+        found = tree.body[0] if tree.body else None
+        if cut.wrapped and isinstance(found, ast.If):
+            found = found.body[0]
+        return found if isinstance(found, ast.ClassDef) else None
 
     def lines(self) -> List[str]:
-        """The module's text as flake8 would read it (for parsing a class with libcst),
+        """The module's text as flake8 would read it (for reading a base class again),
         decoded once however many of its classes are bases."""
         if self._lines is None:
             import io
@@ -108,17 +99,6 @@ def stub(node: ast.ClassDef) -> None:
 
 
 _PASS = ast.Pass()
-
-
-def prune(node: ast.ClassDef) -> None:
-    """Empty the bodies of the methods no rule reads of a base class (kept for its
-    model); ``selected_methods`` chooses the same ones again from what is left."""
-    from .method_selection import class_functions, selected_methods
-
-    read = selected_methods(node, as_ancestor=True)
-    for function in class_functions(node):
-        if function.name not in read:
-            function.body = [ast.Pass(lineno=function.lineno, col_offset=function.col_offset)]
 
 
 _MODULES: Dict[str, Optional[ProjectModule]] = {}

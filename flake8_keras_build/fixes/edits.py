@@ -8,7 +8,8 @@ from typing import Callable, Tuple, Union
 
 import libcst as cst
 
-from ..analysis.cst_source import WRAPPER, Parsed
+from ..analysis.cst_source import Parsed
+from ..analysis.definition_source import WRAPPER
 from ..model import Finding, Method
 
 

@@ -10,7 +10,8 @@ from typing import Dict, List, Optional
 
 import libcst as cst
 
-from ..analysis.cst_source import WRAPPER, Parsed
+from ..analysis.cst_source import Parsed
+from ..analysis.definition_source import WRAPPER
 from ..model import CallFact, Finding, LayerClass, Method
 from .edits import CannotFix, Declined, Edit, Fix, FixFunction, FixOutcome, rewrite
 from .moves import Drop, ShapeToParam, Uses, bound_in, statement_of
