@@ -1,5 +1,8 @@
 """libcst trees of the methods a fix rewrites, paired with flake8's ``ast`` nodes.
 
+The model keeps only ast nodes; this is where a fix turns a method or a fact into
+the libcst node it rewrites (``method_node``, ``twin``, ``snippet``).
+
 Linting reads the ast alone; the fix command needs libcst's lossless trees to write
 code back. Only the source lines of one method are parsed, when a fix first asks for
 it (``CstView``), and each fact's ast node is paired with its libcst twin: both trees
@@ -11,15 +14,16 @@ from __future__ import annotations
 
 import ast
 import re
+import weakref
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ..model import Pos
-from .ast_walk import source_order
-from .definition_source import definition_source
+from ..analysis.ast_walk import source_order
+from ..analysis.definition_source import definition_source
+from ..model import AssignFact, CallFact, Method, Pos
 from .walk import Visitor, is_node_type, walk
 
 PositionMap = Dict[int, Pos]
@@ -234,3 +238,56 @@ class CstView:
             if found is not None and _pairs_match(twin, found):
                 pairs[id(twin)] = found
         return pairs
+
+
+class SourceUnavailable(Exception):
+    """libcst cannot parse the method (a syntax it does not support, such as
+    ``(self.w): int = 1``), so there is no tree to rewrite: the fix declines with
+    this message."""
+
+
+# One view per method's ast node, made when a fix first asks: the same method must
+# give the same libcst nodes to every fix of a pass (fixes compare them by identity).
+# Weak keys: a view lives as long as the lint result whose method it parsed.
+_VIEWS: weakref.WeakKeyDictionary[ast.AST, CstView] = weakref.WeakKeyDictionary()
+
+
+def view_of(method: Method) -> Optional[CstView]:
+    """The method parsed with libcst and paired with its ast; None for a method
+    whose tree was dropped (the model of a class in another module)."""
+    tree = method.tree
+    if tree is None:
+        return None
+    view = _VIEWS.get(tree)
+    if view is None:
+        view = _VIEWS[tree] = CstView(method.lines, tree)
+    return view
+
+
+def snippet(method: Method) -> Optional[Parsed]:
+    """Where a fix writes the method back; None when libcst cannot parse it."""
+    view = view_of(method)
+    return view.parsed if view is not None else None
+
+
+def method_node(method: Method) -> cst.FunctionDef:
+    """The method's libcst ``FunctionDef``."""
+    parsed = snippet(method)
+    if parsed is None:
+        raise SourceUnavailable("libcst cannot read this method; fix it by hand")
+    assert isinstance(parsed.node, cst.FunctionDef)
+    return parsed.node
+
+
+def twin(fact: Union[CallFact, AssignFact]) -> Any:
+    """The libcst twin of a fact's ast node: a ``Call``, or an assignment statement."""
+    view = view_of(fact.method) if fact.method is not None else None
+    node = view.node_of(fact.tree) if view is not None and fact.tree is not None else None
+    if node is None:
+        raise SourceUnavailable("libcst cannot read this code; fix it by hand")
+    return node
+
+
+def assigned_value(assign: AssignFact) -> Any:
+    """The libcst node of an assignment's value, or None for an annotation alone."""
+    return twin(assign).value if assign.value_text else None
