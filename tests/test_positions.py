@@ -61,6 +61,13 @@ TRICKY = [
             return self.f(x)
     ''',
     '''
+    class Größe(Layer):  # ünïcode before and on the lines of the nodes
+        def call(self, x):
+            größe = "naïve"; y = self.f(größe)  # é
+            self.ŵ = self.add_weight(name="ŵ", shape=(größe,)); z = h("é", self.g(x))
+            return self.k(f"{größe}", w(x))
+    ''',
+    '''
     class A(Layer):
         """Doc
     at column 0."""

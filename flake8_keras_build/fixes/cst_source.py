@@ -24,6 +24,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..analysis.ast_walk import source_order
 from ..analysis.definition_source import definition_source
 from ..model import AssignFact, CallFact, Method, Pos
+from ..text import split_lines
 from .walk import Visitor, is_node_type, walk
 
 PositionMap = Dict[int, Pos]
@@ -159,6 +160,17 @@ def body_twins(func: ast.AST) -> List[ast.AST]:
     return found
 
 
+def pair_in_order(
+    twins: List[ast.AST], nodes: List[cst.CSTNode]
+) -> Optional[Dict[int, cst.CSTNode]]:
+    """The fast way: both walks meet calls and statements in source order, so the
+    n-th ast twin is the n-th libcst node, checked kind by kind; None when the two
+    lists are out of step (then positions decide)."""
+    if len(nodes) == len(twins) and all(map(_pairs_match, twins, nodes)):
+        return {id(a): c for a, c in zip(twins, nodes)}
+    return None
+
+
 def _keyword_col(node: cst.CSTNode, name_col: int) -> int:
     """Column of the ``def``/``class`` keyword, from its name's column."""
     if isinstance(node, cst.ClassDef):
@@ -173,12 +185,22 @@ def _keyword_col(node: cst.CSTNode, name_col: int) -> int:
 def provider_positions(ast_root: ast.stmt, parsed: Parsed) -> PositionMap:
     """The slow, always-right way: libcst's own positions in the snippet, whose
     columns are the file's, shifted to the file's lines. ``ast_root`` is the
-    definition's twin (for where its keyword is)."""
+    definition's twin (for where its keyword is).
+
+    Columns are given as ast gives them, in UTF-8 bytes: libcst counts characters,
+    so a line with non-ASCII text before a node would otherwise put it elsewhere."""
     ranges = MetadataWrapper(parsed.module, unsafe_skip_copy=True).resolve(PositionProvider)
+    snippet_lines = split_lines(parsed.module.code)
+
+    def byte_col(line: int, column: int) -> int:
+        text = snippet_lines[line - 1] if 0 < line <= len(snippet_lines) else ""
+        return len(text[:column].encode("utf-8"))
+
     name_start = ranges[parsed.node.name].start
     line_shift = ast_root.lineno - name_start.line
     # ast counts a form feed before ``class`` as a column, libcst does not.
-    class_col_shift = ast_root.col_offset - _keyword_col(parsed.node, name_start.column)
+    keyword_col = _keyword_col(parsed.node, name_start.column)
+    class_col_shift = ast_root.col_offset - byte_col(name_start.line, keyword_col)
     collector = _Collector()
     walk(parsed.node, collector)  # the definition's own nodes, not the ``if 1:`` wrapper
     positions: PositionMap = {}
@@ -189,6 +211,7 @@ def provider_positions(ast_root: ast.stmt, parsed: Parsed) -> PositionMap:
             # flake8 reports a definition at its keyword, not at a decorator.
             name = ranges[node.name].start
             line, col = name.line, _keyword_col(node, name.column)
+        col = byte_col(line, col)
         if line == name_start.line:
             col += class_col_shift
         positions[id(node)] = Pos(line + line_shift, col)
@@ -222,9 +245,15 @@ class CstView:
         assert isinstance(parsed.node, cst.FunctionDef)
         walk(parsed.node.body, collector)
         nodes = collector.nodes
-        if len(nodes) == len(twins) and all(map(_pairs_match, twins, nodes)):
-            return {id(a): c for a, c in zip(twins, nodes)}
-        # Out of step somewhere: pair by position instead, node kind checked.
+        in_order = pair_in_order(twins, nodes)
+        if in_order is not None:
+            return in_order
+        return self._pair_by_position(parsed, twins, nodes)
+
+    def _pair_by_position(
+        self, parsed: Parsed, twins: List[ast.AST], nodes: List[cst.CSTNode]
+    ) -> Dict[int, cst.CSTNode]:
+        """Out of step somewhere: pair by position instead, node kind checked."""
         positions = provider_positions(self.function, parsed)
         by_position: Dict[Tuple[int, int, str], cst.CSTNode] = {}
         for node in nodes:
