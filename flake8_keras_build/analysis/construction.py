@@ -29,7 +29,6 @@ from ..names import ast_dotted
 from .ast_walk import children
 
 _EMPTY: FrozenSet[str] = frozenset()
-_GRAPH_KEYWORDS = frozenset({"inputs", "outputs"})
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _MATCH_BINDERS = tuple(  # Python 3.10+
     getattr(ast, name) for name in ("MatchAs", "MatchStar", "MatchMapping") if hasattr(ast, name)
@@ -199,7 +198,7 @@ def init_facts(layer: LayerClass) -> Optional[InitFacts]:
             positional += 1
             _add_names(arg, graph_names if graph else arg_names)
         for keyword in node.keywords:
-            graph = keyword.arg is not None and keyword.arg in _GRAPH_KEYWORDS
+            graph = keyword.arg is not None and keyword.arg in keras_api.FUNCTIONAL_KEYWORDS
             _add_names(keyword.value, graph_names if graph else arg_names)
     kwargs = next((p.name for p in init.params if p.kind == "varkw"), None)
     # A parameter is passed on also through a local computed from it:

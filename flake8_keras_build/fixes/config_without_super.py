@@ -23,8 +23,9 @@ from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from .. import keras_api
 from ..model import Finding, LayerClass, Method
-from ..rules.config_common import KERAS_KEYWORDS, inherited_keras_bases, super_config_keys
+from ..rules.config_common import inherited_keras_bases, super_config_keys
 from .cst_names import code_of, cst_dotted, items_of
 from .cst_source import snippet, twin
 from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix
@@ -37,9 +38,6 @@ SUPER_CONFIG = "super().get_config()"
 # (Keras and most Keras projects format to 80 columns).
 LINE_LIMIT = 80
 
-# The Keras base whose ``get_config`` returns only name/trainable/dtype (and, when
-# set, ``activity_regularizer``/``batch_input_shape``, which ``Layer`` accepts too).
-_ROOT_LAYER = "Layer"
 
 
 # --- reading get_config ------------------------------------------------------
@@ -426,7 +424,7 @@ def _concrete_base(layer: LayerClass) -> str:
     """Why a Keras base's own ``get_config`` is not ``Layer``'s, or ""."""
     for path in inherited_keras_bases(layer):
         name = path.rsplit(".", 1)[-1]
-        if name == _ROOT_LAYER:
+        if name == keras_api.ROOT_LAYER:
             continue
         if ".models." in f".{path}":
             # ``keras_hub.models.Backbone`` and the like: models that the rule takes
@@ -461,7 +459,8 @@ def _why_not(layer: LayerClass, accepted: Optional[FrozenSet[str]]) -> str:
             "super().__init__), so reload would fail"
         )
     params = {p.name for p in layer.init.method.params} if layer.init else set()
-    doubled = sorted((added - KERAS_KEYWORDS) & (_explicit_super_keywords(layer) - params))
+    own_keys = added - frozenset(keras_api.LAYER_KEYWORDS)
+    doubled = sorted(own_keys & (_explicit_super_keywords(layer) - params))
     if doubled:
         return (
             f"__init__ passes {', '.join(doubled)} to super().__init__ itself, which "

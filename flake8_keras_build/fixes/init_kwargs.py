@@ -15,16 +15,13 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple, TypeVar, Union
 
 import libcst as cst
 
+from .. import keras_api
 from ..model import CallFact, Finding, LayerClass, Method
 from .cst_names import names_in
 from .cst_source import method_node, twin
 from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix
 
 DEFAULT_NAME = "kwargs"
-# What ``Layer.__init__`` takes that ``Layer.get_config`` saves (so load_model passes it).
-KERAS_KEYWORDS = ("name", "dtype", "trainable")
-# ``Model.__init__`` takes the graph of a functional model by these keywords.
-_GRAPH_KEYWORDS = frozenset({"inputs", "outputs"})
 
 # --- appending an item to a parenthesised list, in the list's own layout -----------
 
@@ -205,7 +202,7 @@ def _functional(layer: LayerClass, call: CallFact) -> bool:
     positional = 0
     for arg in twin(call).args:
         if arg.keyword is not None:
-            if arg.keyword.value in _GRAPH_KEYWORDS:
+            if arg.keyword.value in keras_api.FUNCTIONAL_KEYWORDS:
                 return True
         elif arg.star == "*" and by_position:
             return True  # may hold the graph
@@ -226,7 +223,7 @@ def _not_mechanical(layer: LayerClass, method: Method, call: CallFact) -> Option
     named = named_params(fn)
     for arg in twin(call).args:
         keyword = arg.keyword.value if arg.keyword is not None else None
-        if keyword in KERAS_KEYWORDS and keyword not in named:
+        if keyword in keras_api.LAYER_KEYWORDS and keyword not in named:
             # ``super().__init__(dtype="int32", **kwargs)`` raises TypeError as soon as
             # kwargs holds ``dtype`` too, and load_model passes it from the config.
             # Another keyword (``autocast=False``) clashes only when a caller passes

@@ -12,14 +12,11 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Sequence
 
+from .. import keras_api
 from ..model import CallFact, Finding, LayerClass, Method
 from .cst_source import twin
 from .edits import Declined, FixFunction, FixOutcome, method_fix
 from .rewrite import remove_calls
-
-_CALL_ROOTS = ("call", "__call__")
-# Methods that are not part of building, whatever build() calls.
-_NOT_BUILD = ("__init__", "build_from_config", "call", "__call__")
 
 
 def _creates_state(layer: LayerClass) -> bool:
@@ -29,7 +26,7 @@ def _creates_state(layer: LayerClass) -> bool:
     owner = next((cls for cls in [layer, *layer.ancestors] if cls.defines("build")), None)
     if owner is None or "build" not in owner.methods:
         return True
-    for name in owner.reachable(("build",), _NOT_BUILD):
+    for name in owner.reachable(("build",), keras_api.NOT_IN_BUILD):
         for call in owner.methods[name].calls:
             if call.creates or call.attr == "build" or call.receiver in ("super", "base"):
                 return True

@@ -16,14 +16,12 @@ from typing import Dict, List, Optional
 
 import libcst as cst
 
+from .. import keras_api
 from ..model import Finding, LayerClass, Method
 from .cst_source import method_node
 from .edits import Declined, FixFunction, FixOutcome, method_fix
-from .init_kwargs import DEFAULT_NAME, KERAS_KEYWORDS, add_varkw, name_taken
+from .init_kwargs import DEFAULT_NAME, add_varkw, name_taken
 from .rewrite import insert_first, statement
-
-# Keras bases whose ``__init__`` takes only keywords, all optional.
-_ROOT_CLASSES = frozenset({"Layer", "Model"})
 
 
 def _required(method: Method) -> List[str]:
@@ -50,7 +48,7 @@ def _base_needs_arguments(layer: LayerClass) -> Optional[str]:
         return "the base class's __init__() cannot be seen; call it by hand"
     for base in bases:
         name = base.rsplit(".", 1)[-1]
-        if name not in _ROOT_CLASSES:
+        if name not in keras_api.ROOT_CLASSES:
             return f"{name}.__init__() takes arguments of its own; call it by hand"
     return None
 
@@ -82,7 +80,9 @@ def fix_missing_super_init(finding: Finding) -> FixOutcome:
     why = _base_needs_arguments(subject.cls)
     if why is not None:
         return Declined(why)
-    own = [p.name for p in method.params if p.name in KERAS_KEYWORDS and p.kind != "varkw"]
+    own = [
+        p.name for p in method.params if p.name in keras_api.LAYER_KEYWORDS and p.kind != "varkw"
+    ]
     if own:
         return Declined(
             f"__init__() takes {', '.join(own)} itself; decide by hand what "

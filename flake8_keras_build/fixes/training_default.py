@@ -12,10 +12,11 @@ from typing import Dict, Optional
 
 import libcst as cst
 
+from .. import keras_api
 from ..model import Finding
 from .edits import CannotFix, FixFunction, FixOutcome, method_fix
 
-_PARAM = "training"
+_PARAM = keras_api.TRAINING_ARGUMENT
 
 
 def _is_name(node: cst.BaseExpression, *names: str) -> bool:

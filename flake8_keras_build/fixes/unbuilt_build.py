@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Dict
 
+from .. import keras_api
 from ..model import Finding, LayerClass
 from .edits import Declined, FixFunction, FixOutcome, method_fix
 from .rewrite import append_last, statement
-
-_GENERIC_BASES = ("Layer",)
 
 
 def _base_with_build(layer: LayerClass) -> str:
@@ -27,9 +26,9 @@ def _base_with_build(layer: LayerClass) -> str:
     for ancestor in [layer, *layer.ancestors]:
         for base in ancestor.keras_bases:
             name = base.rsplit(".", 1)[-1]
-            if name == "Model":
+            if name == keras_api.ROOT_MODEL:
                 return "Model.build(), which calls call() on placeholder inputs in Keras 2"
-            if name not in _GENERIC_BASES:
+            if name != keras_api.ROOT_LAYER:
                 return f"{name}.build()"
     return ""
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from .. import keras_api
 from ..model import CallFact, Finding, LayerClass, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
-
-_METHODS = ("add_weight", "add_variable")
 
 
 class AddWeightPositional(Rule):
@@ -220,7 +219,7 @@ class AddWeightPositional(Rule):
     @staticmethod
     def _harm(call: CallFact, settings: Settings) -> str:
         """What the call breaks in the targeted versions, "" when nothing."""
-        if call.receiver != "self" or call.attr not in _METHODS or not call.positional:
+        if call.receiver != "self" or call.attr not in keras_api.WEIGHT_METHODS or not call.positional:
             return ""
         if call.first_arg == "str":
             if not settings.targets_keras3():

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator, Tuple
 
+from .. import keras_api
 from ..model import CallFact, Finding, InitFacts, LayerClass, Subject
 from ..settings import Settings
 from .base import CONSTRUCTED_LAYER, Invalid, Rule, Valid
-
-_KERAS_KEYWORDS = ("name", "dtype", "trainable")
 
 
 def _subject(layer: LayerClass, init: InitFacts) -> Subject:
@@ -157,7 +156,7 @@ class InitRejectsKerasKeywords(Rule):
         if init is None or init.kwargs is not None or layer.defines("from_config"):
             return
         accepted = {p.name for p in init.method.params}
-        missing = [k for k in _KERAS_KEYWORDS if k not in accepted]
+        missing = [k for k in keras_api.LAYER_KEYWORDS if k not in accepted]
         if not missing:
             return
         yield self.report(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from .. import keras_api
 from ..model import Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
 
 # Methods a helper of build() may not be reached through.
-_NOT_IN_BUILD = ("__init__", "call", "__call__", "build_from_config")
 
 
 def _creates_state(method: Method) -> bool:
@@ -204,7 +204,7 @@ class BuildNeverMarksBuilt(Rule):
         build = layer.methods.get("build")
         if build is None or not settings.targets_keras2() or build.only_raises:
             return
-        reached = [layer.methods[name] for name in layer.reachable(("build",), _NOT_IN_BUILD)]
+        reached = [layer.methods[name] for name in layer.reachable(("build",), keras_api.NOT_IN_BUILD)]
         if any(_marks_built(m) for m in reached) or not any(_creates_state(m) for m in reached):
             return
         params = build.shape_params()
