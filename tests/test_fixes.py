@@ -4,12 +4,14 @@ run leaves alone; an invalid example without it is left byte for byte."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import List, Tuple
 
 import pytest
 
 from flake8_keras_build.engine import lint
 from flake8_keras_build.fixes.runner import fix_source
+from flake8_keras_build.model import Subject
 from flake8_keras_build.rules import RULES
 from flake8_keras_build.rules.base import Invalid, Rule
 
@@ -35,6 +37,21 @@ def test_fix_example(case: Tuple[Rule, int, Invalid]) -> None:
     assert [f for f in lint(result.source, example.settings) if f.code == rule.code] == []
     again = fix_source(result.source, example.settings, select=(rule.code,))
     assert again.source == result.source, "a second run changes nothing"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{r.code}-invalid-{n}" for r, n, _ in CASES])
+def test_subject_is_the_rules_own_frozen_dataclass(case: Tuple[Rule, int, Invalid]) -> None:
+    """Each fixable rule hands its fix a typed subject defined next to the rule: the
+    fix reads named fields, never an untyped bag of keys."""
+    rule, _, example = case
+    findings = [f for f in lint(example.shown, example.settings) if f.code == rule.code]
+    assert findings
+    for finding in findings:
+        subject = finding.subject
+        assert isinstance(subject, Subject)
+        kind = type(subject)
+        assert kind.__module__ == type(rule).__module__
+        assert dataclasses.is_dataclass(kind) and kind.__dataclass_params__.frozen  # type: ignore[attr-defined]
 
 
 def test_fixable_rules_have_a_fix_and_only_they() -> None:

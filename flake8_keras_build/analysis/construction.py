@@ -185,7 +185,8 @@ def init_facts(layer: LayerClass) -> Optional[InitFacts]:
     arg_names: Set[str] = set()
     graph_names: Set[str] = set()
     for call in super_calls:
-        node: ast.Call = call.tree
+        node = call.tree
+        assert node is not None  # the analysis runs before any tree is dropped
         positional = 0
         for arg in node.args:
             if isinstance(arg, ast.Starred):
@@ -205,6 +206,7 @@ def init_facts(layer: LayerClass) -> Optional[InitFacts]:
     # ``size = tuple(output_size); super().__init__(size)``. Not through a functional
     # model's ``inputs=``/``outputs=``: they carry the graph every argument built.
     scan = _InitScan(kwargs)
+    assert init.tree is not None
     scan.scan(init.tree.body)
     arg_names = scan.closure(arg_names, {p.name for p in init.params}) | graph_names
     has_kwargs = kwargs is not None
@@ -520,4 +522,5 @@ def config_facts(layer: LayerClass) -> Optional[ConfigFacts]:
         return None
     calls_super = method.calls_super("get_config")
     interpreter = _ConfigInterpreter(self_dict_keys(layer))
+    assert method.tree is not None
     return ConfigFacts(method.pos, calls_super, interpreter.run(method.tree.body))

@@ -345,8 +345,9 @@ class _FactWalk:
 def build_method(node: Function, lines: Sequence[str], index: ClassIndex) -> Method:
     walker = _FactWalk(lines, index)
     walker.body(node.body)
-    walker.calls.sort(key=lambda c: source_order(c.tree))
-    walker.assigns.sort(key=lambda a: source_order(a.tree))
+    # The walk made every fact with its tree.
+    walker.calls.sort(key=lambda c: source_order(c.tree))  # type: ignore[arg-type]
+    walker.assigns.sort(key=lambda a: source_order(a.tree))  # type: ignore[arg-type]
     method = Method(
         name=node.name,
         pos=Pos(node.lineno, node.col_offset),

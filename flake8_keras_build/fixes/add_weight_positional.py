@@ -17,8 +17,9 @@ import libcst as cst
 
 from .. import keras_api
 from ..model import CallFact, Finding
+from ..rules.add_weight_positional import AddWeightPositionalSubject
 from .cst_source import twin
-from .edits import Declined, FixFunction, FixOutcome, method_fix
+from .edits import Declined, FixFunction, FixOutcome, method_fix, subject_of
 
 # What a value can be, judged from how it is written (see ``_kind``).
 _STRING, _SEQUENCE, _NAME_REF, _SHAPE_REF, _UNKNOWN = "string", "sequence", "name", "shape", ""
@@ -182,17 +183,15 @@ class _Keywords(cst.CSTTransformer):
 
 
 def fix_add_weight_positional(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None
-    targets: Tuple[str, ...] = subject.get("targets", ())
-    own = subject.calls[0]
-    plan = _plan(own, subject.cls.kind, targets)
+    subject = subject_of(finding, AddWeightPositionalSubject)
+    own, kind, targets = subject.call, subject.layer.kind, subject.targets
+    plan = _plan(own, kind, targets)
     if isinstance(plan, str):
         return Declined(plan)
     plans = {id(twin(own)): plan}
     # The method's other flagged calls that can be rewritten go in the same edit.
-    for call in subject.get("batch", ()):
-        other = _plan(call, subject.cls.kind, targets)
+    for call in subject.batch:
+        other = _plan(call, kind, targets)
         if not isinstance(other, str):
             plans[id(twin(call))] = other
 

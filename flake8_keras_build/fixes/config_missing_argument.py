@@ -28,6 +28,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 import libcst as cst
 
 from ..model import AssignFact, Finding, LayerClass, Method, Param
+from ..rules.config_missing_argument import MissingConfigArgumentsSubject
 from .config_without_super import (
     append_element,
     bindings,
@@ -37,7 +38,7 @@ from .config_without_super import (
 )
 from .cst_names import code_of
 from .cst_source import method_node, twin
-from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix
+from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix, subject_of
 from .walk import Visitor, walk
 
 # Class names that say "subclass me": BaseConv, _BaseAttention, AbstractRNNCell,
@@ -257,15 +258,13 @@ def _adding(method: Method, names: List[str]) -> Transform:
 
 
 def fix_config_missing_argument(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None
-    layer = subject.cls
+    subject = subject_of(finding, MissingConfigArgumentsSubject)
+    layer, get_config = subject.layer, subject.get_config
     assert layer.init is not None
     params = {p.name: p for p in layer.init.method.params}
-    missing: Tuple[str, ...] = subject.get("missing", ())
     reasons: List[str] = []
     addable: List[str] = []
-    for name in missing:
+    for name in subject.missing:
         why = _why_not(layer, params[name])
         if why:
             reasons.append(why)
@@ -274,7 +273,7 @@ def fix_config_missing_argument(finding: Finding) -> FixOutcome:
     if not addable:
         return Declined("; ".join(reasons))
     # The keys that can be saved are; the others stay reported, with their reason.
-    outcome = method_fix(subject.method, _adding(subject.method, addable))
+    outcome = method_fix(get_config, _adding(get_config, addable))
     if isinstance(outcome, Declined) and reasons:
         return Declined("; ".join([outcome.reason, *reasons]))
     return outcome

@@ -26,9 +26,10 @@ import libcst as cst
 from .. import keras_api
 from ..model import Finding, LayerClass, Method
 from ..rules.config_common import inherited_keras_bases, super_config_keys
+from ..rules.config_without_super import ConfigWithoutSuperSubject
 from .cst_names import code_of, cst_dotted, items_of
 from .cst_source import snippet, twin
-from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix
+from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix, subject_of
 from .rewrite import ReturnCount
 from .walk import Visitor, walk
 
@@ -470,12 +471,11 @@ def _why_not(layer: LayerClass, accepted: Optional[FrozenSet[str]]) -> str:
 
 
 def fix_config_without_super(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None
-    why = _why_not(subject.cls, subject.get("accepted"))
+    subject = subject_of(finding, ConfigWithoutSuperSubject)
+    why = _why_not(subject.layer, subject.accepted)
     if why:
         return Declined(why)
-    return method_fix(subject.method, _start_from_super(subject.method))
+    return method_fix(subject.get_config, _start_from_super(subject.get_config))
 
 
 FIXES: Dict[str, FixFunction] = {"KLB205": fix_config_without_super}

@@ -17,9 +17,10 @@ import libcst as cst
 
 from .. import keras_api
 from ..model import CallFact, Finding, LayerClass, Method
+from ..rules.init_kwargs import InitKwargsSubject
 from .cst_names import names_in
 from .cst_source import method_node, twin
-from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix
+from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix, subject_of
 
 DEFAULT_NAME = "kwargs"
 
@@ -233,15 +234,14 @@ def _not_mechanical(layer: LayerClass, method: Method, call: CallFact) -> Option
 
 
 def fix_init_kwargs(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None
-    method = subject.method
-    calls = subject.calls
+    subject = subject_of(finding, InitKwargsSubject)
+    method = subject.init
+    calls = subject.super_calls
     if not calls:
         return Declined("no super().__init__() call to pass **kwargs to (KLB201)")
     if len(calls) > 1:
         return Declined(f"__init__() calls super().__init__() {len(calls)} times")
-    existing: Optional[str] = subject.get("kwargs")
+    existing = subject.kwargs
     name = existing or DEFAULT_NAME
     if existing is None and name_taken(method_node(method), name):
         return Declined(f"the name {name} is already used in __init__()")
@@ -250,7 +250,7 @@ def fix_init_kwargs(finding: Finding) -> FixOutcome:
             f"__init__() reads **{existing} itself; choose by hand which keys reach "
             "super().__init__()"
         )
-    why = _not_mechanical(subject.cls, method, calls[0])
+    why = _not_mechanical(subject.layer, method, calls[0])
     if why is not None:
         return Declined(why)
     call: cst.Call = twin(calls[0])

@@ -10,12 +10,13 @@ a ``build()`` that creates no state, which the code may re-run on purpose.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Optional, Sequence
 
 from .. import keras_api
 from ..model import CallFact, Finding, LayerClass, Method
+from ..rules.manual_build import ManualBuildSubject
 from .cst_source import twin
-from .edits import Declined, FixFunction, FixOutcome, method_fix
+from .edits import Declined, FixFunction, FixOutcome, method_fix, subject_of
 from .rewrite import remove_calls
 
 
@@ -64,16 +65,14 @@ def _why_not(layer: LayerClass, method: Method, call: CallFact, path: Sequence[s
 
 
 def fix_manual_build(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None
-    layer, method, own = subject.cls, subject.method, subject.calls[0]
-    path: List[str] = subject.get("path", [method.name])
+    subject = subject_of(finding, ManualBuildSubject)
+    layer, method, own, path = subject.layer, subject.method, subject.call, subject.path
     reason = _why_not(layer, method, own, path)
     if reason:
         return Declined(reason)
     others = [
         twin(call)
-        for call in subject.get("batch", ())
+        for call in subject.batch
         if call is not own and not _why_not(layer, method, call, path)
     ]
     outcome: Optional[FixOutcome] = None

@@ -18,8 +18,9 @@ import libcst as cst
 
 from .. import keras_api
 from ..model import Finding, LayerClass, Method
+from ..rules.super_init import MissingSuperInitSubject
 from .cst_source import method_node
-from .edits import Declined, FixFunction, FixOutcome, method_fix
+from .edits import Declined, FixFunction, FixOutcome, method_fix, subject_of
 from .init_kwargs import DEFAULT_NAME, add_varkw, name_taken
 from .rewrite import insert_first, statement
 
@@ -73,11 +74,10 @@ def _drop_lone_pass(fn: cst.FunctionDef, added: cst.BaseStatement) -> cst.Functi
 
 
 def fix_missing_super_init(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None
-    method = subject.method
+    subject = subject_of(finding, MissingSuperInitSubject)
+    method = subject.init
     fn: cst.FunctionDef = method_node(method)
-    why = _base_needs_arguments(subject.cls)
+    why = _base_needs_arguments(subject.layer)
     if why is not None:
         return Declined(why)
     own = [
@@ -88,7 +88,7 @@ def fix_missing_super_init(finding: Finding) -> FixOutcome:
             f"__init__() takes {', '.join(own)} itself; decide by hand what "
             "super().__init__() gets"
         )
-    existing: Optional[str] = subject.get("kwargs")
+    existing = subject.kwargs
     name = existing or DEFAULT_NAME
     if existing is None and name_taken(fn, name):
         return Declined(f"the name {name} is already used in __init__()")

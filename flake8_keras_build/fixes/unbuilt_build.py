@@ -12,7 +12,8 @@ from typing import Dict
 
 from .. import keras_api
 from ..model import Finding, LayerClass
-from .edits import Declined, FixFunction, FixOutcome, method_fix
+from ..rules.unbuilt_build import UnbuiltBuildSubject
+from .edits import Declined, FixFunction, FixOutcome, method_fix, subject_of
 from .rewrite import append_last, statement
 
 
@@ -34,16 +35,15 @@ def _base_with_build(layer: LayerClass) -> str:
 
 
 def fix_unbuilt_build(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None
-    param = subject.get("param")
+    subject = subject_of(finding, UnbuiltBuildSubject)
+    param = subject.param
     if param is None:
         return Declined("build() has no shape parameter to pass on")
-    other = _base_with_build(subject.cls)
+    other = _base_with_build(subject.layer)
     if other:
         return Declined(f"super().build() would also run {other}; add it by hand")
     call = statement(f"super().build({param})")
-    return method_fix(subject.method, lambda node: append_last(node, call))
+    return method_fix(subject.build, lambda node: append_last(node, call))
 
 
 FIXES: Dict[str, FixFunction] = {"KLB105": fix_unbuilt_build}

@@ -12,8 +12,9 @@ import libcst as cst
 
 from ..analysis.definition_source import WRAPPER
 from ..model import CallFact, Finding, LayerClass, Method
+from ..rules.weight_in_call import WeightInCallSubject
 from .cst_source import Parsed, method_node, snippet, twin
-from .edits import CannotFix, Declined, Edit, Fix, FixFunction, FixOutcome, rewrite
+from .edits import CannotFix, Declined, Edit, Fix, FixFunction, FixOutcome, rewrite, subject_of
 from .moves import Drop, ShapeToParam, Uses, bound_in, statement_of
 from .rewrite import append_last
 
@@ -59,9 +60,8 @@ def _new_build(call_method: Method, moved: cst.SimpleStatementLine, param: str) 
 
 
 def fix_weight_in_call(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None and subject.calls
-    layer, method, call = subject.cls, subject.method, subject.calls[0]
+    subject = subject_of(finding, WeightInCallSubject)
+    layer, method, call = subject.layer, subject.method, subject.call
     try:
         return Fix(_edits(layer, method, call))
     except CannotFix as why:

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Iterator, Tuple
 
 from .. import keras_api
-from ..model import CallFact, Finding, LayerClass, Subject
+from ..model import CallFact, Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
+
+
+@dataclass(frozen=True, eq=False)
+class AddWeightPositionalSubject(Subject):
+    """KLB301's fix passes the positional arguments by keyword."""
+
+    layer: LayerClass
+    method: Method
+    call: CallFact
+    targets: Tuple[str, ...]  # the Keras versions the code targets: "2", "3"
+    # Every flagged call of the method: the fix rewrites them all in one pass.
+    batch: Tuple[CallFact, ...]
 
 
 class AddWeightPositional(Rule):
@@ -208,12 +221,7 @@ class AddWeightPositional(Rule):
                 yield self.report(
                     call.pos,
                     f"self.{call.attr}() with positional arguments: {harm}; pass keywords",
-                    Subject(
-                        layer,
-                        method,
-                        calls=(call,),
-                        detail=(("targets", targets), ("batch", batch)),
-                    ),
+                    AddWeightPositionalSubject(layer, method, call, targets, batch),
                 )
 
     @staticmethod

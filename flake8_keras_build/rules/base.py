@@ -35,7 +35,6 @@ CONSTRUCTED_LAYER = """
 """
 
 
-
 @dataclass(frozen=True)
 class Example:
     code: str

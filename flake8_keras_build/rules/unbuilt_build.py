@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Iterator, Optional
 
 from .. import keras_api
 from ..model import Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
 
-# Methods a helper of build() may not be reached through.
+
+@dataclass(frozen=True, eq=False)
+class UnbuiltBuildSubject(Subject):
+    """KLB105's fix appends ``super().build(<param>)`` to ``build``."""
+
+    layer: LayerClass
+    build: Method
+    param: Optional[str]  # build()'s shape parameter; None: it has none
 
 
 def _creates_state(method: Method) -> bool:
@@ -213,5 +221,5 @@ class BuildNeverMarksBuilt(Rule):
             build.pos,
             f"build() never calls super().build({param}): on Keras 2 a manual build() "
             "leaves the layer unbuilt and the next call replaces its weights",
-            Subject(layer, build, detail=(("param", param if params else None),)),
+            UnbuiltBuildSubject(layer, build, param if params else None),
         )
