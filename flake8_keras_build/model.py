@@ -10,7 +10,19 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import (
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    Union,
+)
 
 from .class_info import ClassInfo
 from .text import source_text
@@ -191,9 +203,12 @@ class Method:
         """Parameters after ``self`` that Keras fills (not ``*args``/``**kwargs``)."""
         return [p for p in self.params[1:] if p.kind in {"positional", "keyword"}]
 
+    def super_calls(self, attr: str) -> List[CallFact]:
+        """Its calls of ``super().<attr>(...)`` or ``<Base>.<attr>(self, ...)``."""
+        return [c for c in self.calls if c.receiver in {"super", "base"} and c.attr == attr]
+
     def calls_super(self, attr: str) -> bool:
-        """Calls ``super().<attr>(...)`` or ``<Base>.<attr>(self, ...)``."""
-        return any(c.receiver in {"super", "base"} and c.attr == attr for c in self.calls)
+        return bool(self.super_calls(attr))
 
     def self_calls(self) -> Iterator[str]:
         for call in self.calls:
@@ -240,6 +255,23 @@ class EarlyFact:
     kind: str  # "method", "attribute", "sublayer"
 
 
+@dataclass(frozen=True)
+class AttributeUses:
+    """What every method of a class does with ``self.<attr>``: how many statements
+    assign it, whether it is called (``self.norm(x)``: an object), and which
+    attributes each method mentions, by method name."""
+
+    stores: Mapping[str, int]
+    called: FrozenSet[str]
+    mentioned: Mapping[str, FrozenSet[str]]
+
+    def mentions(self, method: str, attr: str) -> bool:
+        return attr in self.mentioned.get(method, frozenset())
+
+
+_NO_USES = AttributeUses({}, frozenset(), {})
+
+
 @dataclass
 class LayerClass:
     """A layer, model or metric class with its own methods (last definition wins)."""
@@ -258,6 +290,16 @@ class LayerClass:
     siblings: List[LayerClass] = field(default_factory=list)  # every layer class of the file
     # Every method the class defines; ``methods`` holds only those the rules read.
     method_names: Set[str] = field(default_factory=set)
+    # Who can tell how the whole class uses its attributes: a walk of every method,
+    # which only fixes need, so it runs on first use (``uses``); None for a class
+    # of another module, whose body is not kept.
+    uses_of: Optional[Callable[[], AttributeUses]] = field(default=None, repr=False, compare=False)
+    _uses: Optional[AttributeUses] = field(default=None, init=False, repr=False, compare=False)
+
+    def uses(self) -> AttributeUses:
+        if self._uses is None:
+            self._uses = self.uses_of() if self.uses_of is not None else _NO_USES
+        return self._uses
 
     def defines(self, name: str) -> bool:
         return name in self.method_names

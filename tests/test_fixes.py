@@ -14,6 +14,7 @@ from flake8_keras_build.fixes.runner import fix_source
 from flake8_keras_build.model import Subject
 from flake8_keras_build.rules import RULES
 from flake8_keras_build.rules.base import Invalid, Rule
+from tests.fixing import fix_code
 
 CASES: List[Tuple[Rule, int, Invalid]] = [
     (rule, number, example)
@@ -90,3 +91,32 @@ def test_seed_init_kwargs_alone_waits_for_super_init() -> None:
     result = fix_source(SEED, select=("KLB203",))
     assert result.source == SEED
     assert [(f.code, "KLB201" in why) for f, why in result.declined] == [("KLB203", True)]
+
+
+def test_both_fixes_on_one_get_config_converge() -> None:
+    fixed_source, declined = fix_code(
+        """
+        import keras
+
+
+        class Scale(keras.layers.Layer):
+            def __init__(self, factor, bias=0.0, **kwargs):
+                super().__init__(**kwargs)
+                self.factor = factor
+                self.bias = bias
+
+            def get_config(self):
+                return {"factor": self.factor}
+        """,
+        ("KLB205", "KLB206"),
+    )
+    assert declined == []
+    # On one line the return would pass 80 columns.
+    assert (
+        "        return {\n"
+        "            **super().get_config(),\n"
+        '            "factor": self.factor,\n'
+        '            "bias": self.bias,\n'
+        "        }\n"
+    ) in fixed_source
+    assert [f.code for f in lint(fixed_source) if f.code in ("KLB205", "KLB206")] == []

@@ -27,10 +27,8 @@ from .rewrite import insert_first, statement
 
 def _required(method: Method) -> List[str]:
     """Parameters of a base's ``__init__`` that a call must pass."""
-    fn: cst.FunctionDef = method_node(method)
-    params = fn.params
-    positional = [*params.posonly_params, *params.params][1:]  # not ``self``
-    return [p.name.value for p in [*positional, *params.kwonly_params] if p.default is None]
+    named = [p for p in method.params[1:] if p.kind in {"positional", "keyword"}]  # not self
+    return [p.name for p in named if not p.has_default]
 
 
 def _base_needs_arguments(layer: LayerClass) -> Optional[str]:
