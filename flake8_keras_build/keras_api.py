@@ -18,10 +18,15 @@ KERAS_ROOTS = frozenset({"keras", "tf_keras", "keras_core"})
 ECOSYSTEM_PACKAGES = frozenset({"keras_hub", "keras_nlp", "keras_cv"})
 
 # Wherever they live, these are not layer classes: ``Input`` is a function
-# returning a tensor, ``InputSpec`` a shape specification.
-NOT_LAYERS = frozenset({"Input", "InputSpec"})
+# returning a tensor, ``InputSpec`` a shape specification, ``Node`` (next to
+# ``Layer`` in Keras 2.0-2.2's ``engine.topology``) a link of the layer graph.
+NOT_LAYERS = frozenset({"Input", "InputSpec", "Node"})
 
 # Modules of the Keras 2 ``engine`` package that define layer or model classes.
+# ``topology`` (Keras 2.0-2.2: ``Layer``, ``InputLayer``, ``Container``/``Network``)
+# and ``network`` (Keras 2.2, TensorFlow 2.0-2.2's ``tf.python.keras``) are the
+# old homes of what ``base_layer`` and ``functional`` hold now; community code
+# still imports them.
 ENGINE_LAYER_MODULES = frozenset(
     {
         "base_layer",
@@ -32,8 +37,12 @@ ENGINE_LAYER_MODULES = frozenset(
         "functional",
         "input_layer",
         "base_preprocessing_layer",
+        "topology",
+        "network",
     }
 )
+# What Keras 2.0-2.2's ``keras.engine`` package itself exported as classes.
+ENGINE_PACKAGE_LAYERS = frozenset({"Layer", "Model", "InputLayer"})
 
 # Public names a ``from keras.layers import *`` brings in that are commonly used as
 # bases. Only consulted for bare names under a star import from a Keras module.
@@ -114,7 +123,12 @@ def _is_layer_rest(rest: list[str]) -> bool:
     if head == "models":
         return last in MODEL_CLASSES or bool(middle)
     if head == "engine":
-        return bool(middle) and middle[0] in ENGINE_LAYER_MODULES
+        if not middle:
+            return last in ENGINE_PACKAGE_LAYERS
+        return middle[0] in ENGINE_LAYER_MODULES
+    if head == "legacy":
+        # Keras 2.0-2.2's ``keras.legacy.layers`` (``Recurrent``, ``Merge``, ...).
+        return middle == ["layers"]
     if head == "src" and len(rest) >= 3:
         return _is_layer_rest(rest[1:]) and rest[1] in {"layers", "models", "engine"}
     return False
@@ -195,8 +209,10 @@ def layer_kind(dotted: str) -> Optional[str]:
     return None
 
 
-# The model classes: a class deriving from one is a model class.
-MODEL_CLASSES = frozenset({"Model", "Sequential", "Functional"})
+# The model classes: a class deriving from one is a model class. ``Container``
+# (Keras 2.0-2.1) and ``Network`` (Keras 2.1-2.2, TensorFlow 2.0-2.2) were
+# ``Functional``'s names before it.
+MODEL_CLASSES = frozenset({"Model", "Sequential", "Functional", "Network", "Container"})
 
 # --- the layer lifecycle ------------------------------------------------------
 

@@ -56,6 +56,60 @@ def test_layer_classes(source: str) -> None:
     assert kinds(source)["A"] == "layer"
 
 
+# Keras 2.0-2.2 (multi-backend Keras) and TensorFlow 2.0-2.2 homes of the layer and
+# model classes: much community code still imports them (issue 15).
+OLD_PATH_CASES = {
+    "engine.topology.Layer": ("from keras.engine.topology import Layer\nclass A(Layer): pass", "layer"),
+    "engine.topology.InputLayer": (
+        "from keras.engine import topology\nclass A(topology.InputLayer): pass",
+        "layer",
+    ),
+    "engine.topology.Container": (
+        "from keras.engine.topology import Container\nclass A(Container): pass",
+        "model",
+    ),
+    "engine.topology.Network": (
+        "from keras.engine.topology import Network\nclass A(Network): pass",
+        "model",
+    ),
+    "engine.network.Network": (
+        "from tensorflow.python.keras.engine.network import Network\nclass A(Network): pass",
+        "model",
+    ),
+    "engine.Layer": ("from keras.engine import Layer\nclass A(Layer): pass", "layer"),
+    "keras.engine.Layer by attribute": ("import keras\nclass A(keras.engine.Layer): pass", "layer"),
+    "engine.Model": ("from keras.engine import Model\nclass A(Model): pass", "model"),
+    "engine.base_layer.Layer": (
+        "from keras.engine.base_layer import Layer\nclass A(Layer): pass",
+        "layer",
+    ),
+    "layers.core": ("from keras.layers.core import Dense\nclass A(Dense): pass", "layer"),
+    "layers.core Layer": ("from keras.layers.core import Layer\nclass A(Layer): pass", "layer"),
+    "legacy.layers": ("from keras.legacy.layers import Recurrent\nclass A(Recurrent): pass", "layer"),
+    "legacy.layers Merge": ("from keras.legacy import layers\nclass A(layers.Merge): pass", "layer"),
+}
+
+
+@pytest.mark.parametrize("case", OLD_PATH_CASES.values(), ids=OLD_PATH_CASES.keys())
+def test_old_keras_paths(case: tuple[str, str]) -> None:
+    source, kind = case
+    assert kinds(source)["A"] == kind
+
+
+OLD_NOT_LAYER_CASES = {
+    "engine.topology.Node": "from keras.engine.topology import Node\nclass A(Node): pass",
+    "engine.topology.InputSpec": "from keras.engine.topology import InputSpec\nclass A(InputSpec): pass",
+    "engine.InputSpec": "from keras.engine import InputSpec\nclass A(InputSpec): pass",
+    "engine.saving module": "from keras.engine import saving\nclass A(saving.Loader): pass",
+    "legacy.interfaces": "from keras.legacy import interfaces\nclass A(interfaces.Thing): pass",
+}
+
+
+@pytest.mark.parametrize("source", OLD_NOT_LAYER_CASES.values(), ids=OLD_NOT_LAYER_CASES.keys())
+def test_old_keras_paths_that_are_not_layers(source: str) -> None:
+    assert kinds(source)["A"] is None
+
+
 def test_model_and_metric_kinds() -> None:
     found = kinds(
         """

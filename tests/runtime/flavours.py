@@ -6,7 +6,10 @@ Keras 2 that ``tf.keras`` was up to TensorFlow 2.15). The examples are written
 against one import style or another (``import keras``, ``import tensorflow as tf``
 with ``tf.keras.layers.Layer``, ``from tensorflow.keras import layers``, ``import
 tf_keras``); the lane runs the *same class* under each flavour, so each of those
-names is bound to the flavour's Keras. The few non-Keras calls the examples make
+names is bound to the flavour's Keras; so are the Keras 2.0-2.2 modules examples
+import from (``from keras.engine.topology import Layer``): their classes are bound to
+where those classes live now (``Layer``, ``Model`` for ``Network``), which is what that
+code means once it runs on a current Keras. The few non-Keras calls the examples make
 (``tf.matmul``, ``tf.Variable``, ``keras.ops.sum``...) get a stand-in with the same
 meaning; anything else raises an ``AttributeError`` that names the gap, never a
 silent substitute.
@@ -108,12 +111,25 @@ def _import(
     top, _, rest = name.partition(".")
     if level or top not in modules:
         return builtins.__import__(name, globals, locals, fromlist, level)
+    if fromlist and name in modules:  # a module of old Keras (``keras.engine.topology``)
+        return modules[name]
     module = modules[top]
     if not fromlist:
         return module  # ``import tensorflow.keras`` binds ``tensorflow``
     for part in rest.split(".") if rest else ():
         module = getattr(module, part)
     return module
+
+
+def _old_modules(keras: Any) -> Dict[str, Any]:
+    """Keras 2.0-2.2 modules the examples import from, with today's classes."""
+    layers = {"Layer": keras.layers.Layer, "InputLayer": keras.layers.InputLayer}
+    models = {"Network": keras.Model, "Container": keras.Model}
+    return {
+        "keras.engine": _StandIn("keras.engine", {**layers, "Model": keras.Model}),
+        "keras.engine.topology": _StandIn("keras.engine.topology", {**layers, **models}),
+        "keras.engine.base_layer": _StandIn("keras.engine.base_layer", layers),
+    }
 
 
 _LOADED: Dict[str, Flavour] = {}
@@ -179,7 +195,7 @@ def _keras3() -> Flavour:
     return Flavour(
         name="keras3",
         keras=keras,
-        modules={"keras": keras, "tensorflow": tensorflow, "tf_keras": keras},
+        modules={"keras": keras, "tensorflow": tensorflow, "tf_keras": keras, **_old_modules(keras)},
         versions={"keras": keras.__version__, "jax": jax.__version__},
         to_numpy=ops.convert_to_numpy,
     )
@@ -216,7 +232,7 @@ def _tf_keras() -> Flavour:
     return Flavour(
         name="tf_keras",
         keras=tf_keras,
-        modules={"keras": keras, "tensorflow": tensorflow, "tf_keras": keras},
+        modules={"keras": keras, "tensorflow": tensorflow, "tf_keras": keras, **_old_modules(keras)},
         versions={"tf_keras": tf_keras.__version__, "tensorflow": tf.__version__},
         to_numpy=lambda x: x.numpy() if hasattr(x, "numpy") else x,
     )
