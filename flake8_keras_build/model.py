@@ -125,6 +125,15 @@ class CallFact:
     # most calls never need (``classify`` is ``ClassIndex.is_layer_constructor``).
     constructor: Optional[str] = field(default=None, repr=False, compare=False)
     classify: Optional[Callable[[str], bool]] = field(default=None, repr=False, compare=False)
+    # Every argument: positional, keyword, ``*args`` and ``**kwargs`` alike.
+    arguments: int = 0
+    # "w" when the call is the whole value of ``self.w = <call>`` (``stored_on_self``
+    # also names calls nested in the value).
+    assigned_to: str = ""
+    # For ``super(<Keras class>, self).<attr>(...)``: that class's resolved dotted
+    # name (its own ``<attr>`` is skipped); "" for ``super()``, the class itself or
+    # any class that is not Keras'.
+    super_skips: str = ""
     _layer: Optional[bool] = field(default=None, init=False, repr=False, compare=False)
 
     @property

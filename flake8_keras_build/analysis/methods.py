@@ -9,10 +9,10 @@ is parsed then, once per method.
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from ..class_info import ClassInfo
-from ..keras_api import WEIGHT_METHODS, is_variable_factory
+from ..keras_api import WEIGHT_METHODS, is_variable_factory, layer_kind
 from ..model import AssignFact, CallFact, Guard, LayerClass, Method, Param, Pos
 from ..names import NameTable, ast_dotted
 from ..text import source_text
@@ -211,6 +211,8 @@ class _FactWalk:
         self.assigns: List[AssignFact] = []
         self._guards: List[Guard] = []
         self._targets: List[Optional[str]] = []
+        # The value of each enclosing ``self.<attr> = <value>`` and its attribute.
+        self._values: List[Tuple[Optional[ast.expr], Optional[str]]] = []
         self._statements: List[Pos] = []
 
     def body(self, statements: Sequence[ast.AST]) -> None:
@@ -277,13 +279,16 @@ class _FactWalk:
                 )
             stored = stored or attr
         self._targets.append(stored)
+        direct = stored if stored is not None and not stored.endswith("[]") else None
+        self._values.append((node.value, direct))
         for child in children(node):
             self.visit(child)
+        self._values.pop()
         self._targets.pop()
 
     def _call(self, node: ast.Call) -> None:
         func = node.func
-        receiver, attr = "", ""
+        receiver, attr, super_skips = "", "", ""
         creates: Optional[str] = None
         positional_args = [a for a in node.args if type(a) is not ast.Starred]
         if isinstance(func, ast.Attribute):
@@ -294,6 +299,7 @@ class _FactWalk:
                 creates = "weight" if attr in WEIGHT_METHODS else None
             elif _is_super_call(value):
                 receiver = "super"
+                super_skips = self._super_skips(value)
             elif isinstance(value, ast.Attribute) and _is_self(value.value):
                 receiver = "attr"
             elif positional_args and _is_self(positional_args[0]) and ast_dotted(value):
@@ -324,12 +330,35 @@ class _FactWalk:
                 tree=node,
                 constructor=constructor,
                 classify=self.index.is_layer_constructor if constructor else None,
+                arguments=len(node.args) + len(node.keywords),
+                assigned_to=self._assigned_to(node),
+                super_skips=super_skips,
             )
         )
         self._targets.append(self._container_target(func) or stored)
         for child in children(node):
             self.visit(child)
         self._targets.pop()
+
+    def _assigned_to(self, node: ast.Call) -> str:
+        """``w`` when the call is the whole value of ``self.w = <call>``."""
+        if self._values:
+            value, attr = self._values[-1]
+            if value is node and attr is not None:
+                return attr
+        return ""
+
+    def _super_skips(self, call: ast.expr) -> str:
+        """The Keras class ``super(<it>, self)`` names, resolved; "" when it names no
+        class (``super()``), a class of this file (the class itself, or an ancestor
+        whose methods are the project's) or a name that is not Keras'."""
+        if not isinstance(call, ast.Call) or not call.args:
+            return ""
+        dotted = ast_dotted(call.args[0])
+        if dotted is None or self.names.local_class(dotted) is not None:
+            return ""
+        resolved = self.names.resolve(dotted)
+        return resolved if resolved is not None and layer_kind(resolved) else ""
 
     def _container_target(self, func: ast.expr) -> Optional[str]:
         """``self.blocks`` for ``self.blocks.append(<value>)``: the arguments are stored."""

@@ -1,6 +1,7 @@
-"""KLB201's fix: ``super().__init__(**kwargs)`` as the first statement of
+"""KLB201's fixes: ``super().__init__(**kwargs)`` as the first statement of
 ``__init__`` (after its docstring), with ``**kwargs`` added to the signature when
-it has none, as KLB203's fix adds it.
+it has none, as KLB203's fix adds it; and ``super(Layer, self).__init__(...)``
+made ``super().__init__(...)``, where that reaches the class it named.
 
 Only where that call is complete: where ``super()`` reaches ``Layer.__init__`` or
 ``Model.__init__`` (which need no argument) or a project class's ``__init__`` that
@@ -18,11 +19,12 @@ import libcst as cst
 
 from .. import keras_api
 from ..model import Finding, LayerClass, Method
-from ..rules.super_init import MissingSuperInitSubject
-from .cst_source import method_node
-from .edits import Declined, FixFunction, FixOutcome, method_fix, subject_of
+from ..rules.super_init import MissingSuperInitSubject, SkippedSuperInitSubject
+from .cst_source import method_node, twin
+from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix, subject_of
 from .init_kwargs import DEFAULT_NAME, add_varkw, name_taken
 from .rewrite import insert_first, statement
+from .walk import Visitor, walk
 
 
 def _required(method: Method) -> List[str]:
@@ -98,4 +100,87 @@ def fix_missing_super_init(finding: Finding) -> FixOutcome:
     return method_fix(method, transform)
 
 
-FIXES: Dict[str, FixFunction] = {"KLB201": fix_missing_super_init}
+def _next_init(layer: LayerClass) -> Optional[str]:
+    """The Keras class whose ``__init__`` a bare ``super().__init__`` would reach
+    (resolved), or None when that is not one known Keras class: a project ancestor
+    with an ``__init__`` of its own, a base we cannot see, or several Keras bases."""
+    if layer.foreign_bases or any(a.defines("__init__") for a in layer.ancestors):
+        return None
+    bases = {base for ancestor in [layer, *layer.ancestors] for base in ancestor.keras_bases}
+    return bases.pop() if len(bases) == 1 else None
+
+
+class _NestedCall(Visitor):
+    """Whether ``target`` sits in a function or lambda nested in the method: a bare
+    ``super()`` finds no class there."""
+
+    def __init__(self, target: cst.Call) -> None:
+        self.target = target
+        self.depth = 0
+        self.nested = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.depth += 1
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.depth -= 1
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.depth += 1
+
+    def leave_Lambda(self, node: cst.Lambda) -> None:
+        self.depth -= 1
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if node is self.target and self.depth > 1:
+            self.nested = True
+
+
+class _BareSuper(cst.CSTTransformer):
+    """``super(X, self).__init__(...)`` -> ``super().__init__(...)`` for one call."""
+
+    def __init__(self, target: cst.Call) -> None:
+        super().__init__()
+        self.target = target
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if original_node is not self.target:
+            return updated_node
+        func = updated_node.func
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)):
+            raise CannotFix("the call is not super(...).__init__(...)")
+        bare = func.value.with_changes(args=())
+        return updated_node.with_changes(func=func.with_changes(value=bare))
+
+
+def fix_skipped_super_init(finding: Finding) -> FixOutcome:
+    subject = subject_of(finding, SkippedSuperInitSubject)
+    named = subject.skipped.rsplit(".", 1)[-1]
+    reached = _next_init(subject.layer)
+    if reached != subject.skipped:
+        where = f"{reached.rsplit('.', 1)[-1]}.__init__()" if reached else "another __init__()"
+        return Declined(
+            f"super().__init__() would run {where}, not {named}.__init__(); call it by hand"
+        )
+    target = twin(subject.call)
+    nested = _NestedCall(target)
+    walk(method_node(subject.init), nested)
+    if nested.nested:
+        return Declined("the call is in a nested function, where super() needs its arguments")
+
+    def transform(node: cst.FunctionDef) -> cst.FunctionDef:
+        updated = node.visit(_BareSuper(target))
+        assert isinstance(updated, cst.FunctionDef)
+        return updated
+
+    return method_fix(subject.init, transform)
+
+
+def fix_super_init(finding: Finding) -> FixOutcome:
+    """KLB201 reports two patterns; each subject says which one this finding is."""
+    if isinstance(finding.subject, SkippedSuperInitSubject):
+        return fix_skipped_super_init(finding)
+    return fix_missing_super_init(finding)
+
+
+FIXES: Dict[str, FixFunction] = {"KLB201": fix_super_init}

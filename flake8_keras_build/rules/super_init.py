@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
-from ..model import Finding, LayerClass, Method, Subject
+from .. import keras_api
+from ..model import CallFact, Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid, by_version
 
@@ -19,13 +20,37 @@ class MissingSuperInitSubject(Subject):
     kwargs: Optional[str]  # the name of __init__'s ``**kwargs``; None: it has none
 
 
+@dataclass(frozen=True, eq=False)
+class SkippedSuperInitSubject(Subject):
+    """KLB201's fix of ``super(Layer, self).__init__(...)``: ``super().__init__(...)``."""
+
+    layer: LayerClass
+    init: Method
+    call: CallFact  # the ``super(<Keras class>, self).__init__(...)`` call
+    skipped: str  # the Keras class named, resolved (``keras.layers.Layer``)
+
+
+def _skipping_calls(init: Method) -> Iterator[CallFact]:
+    """``super(Layer, self).__init__(...)`` / ``super(Model, self)...``: calls that skip
+    the ``__init__`` of a root Keras class. Naming a concrete Keras class (``RNN``,
+    ``Functional``) is left alone: Keras itself does that on purpose in classes that
+    set that class's attributes themselves (tf-keras' ``Sequential``, ``_CuDNNRNN``)."""
+    for call in init.super_calls("__init__"):
+        skipped = call.super_skips.rsplit(".", 1)[-1]
+        if call.receiver == "super" and skipped in keras_api.ROOT_CLASSES:
+            yield call
+
+
 class MissingSuperInit(Rule):
     code = "KLB201"
     name = "missing-super-init"
     title = "`__init__` never calls `super().__init__()`"
     what = (
         "Flags a layer or model class whose `__init__` calls neither "
-        "`super().__init__(...)` nor `<Base>.__init__(self, ...)`."
+        "`super().__init__(...)` nor `<Base>.__init__(self, ...)`, and (reported at "
+        "the call) an `__init__` whose only way to the base is "
+        "`super(Layer, self).__init__(...)` or `super(Model, self).__init__(...)`: "
+        "naming Keras' class instead of the class itself skips that class's `__init__`."
     )
     why = (
         "`Layer.__init__` creates everything Keras needs (name, dtype policy, "
@@ -34,7 +59,15 @@ class MissingSuperInit(Rule):
         "first statement in the __init__() method. Go add it!`; Keras 2 (tf-keras) "
         "`RuntimeError: You must call super().__init__() in the layer constructor.` "
         "(a Keras 2 `Model` fails earlier with `AttributeError: ... no attribute "
-        "'_layout_map'`)."
+        "'_layout_map'`). `super(Layer, self).__init__()` does the same harm: it starts "
+        "the method lookup after `Layer`, so `Layer.__init__` never runs and the first "
+        "call raises the same `RuntimeError` in both versions (runtime lane). "
+        "`super(Model, self).__init__()` skips `Model.__init__`: tf-keras raises "
+        "`RuntimeError: It looks like you are subclassing `Model` and you forgot to call "
+        "`super().__init__()`. Always start with this line.` at construction; Keras 3 "
+        "constructs it and fails at the first call (`AttributeError: ... object has no "
+        "attribute '_convert_input_args'`) and refuses `name=` (`JAXTrainer.__init__() "
+        "got an unexpected keyword argument 'name'`)."
     )
     use_instead = """
         import keras
@@ -51,7 +84,15 @@ class MissingSuperInit(Rule):
             def get_config(self):
                 return {**super().get_config(), "factor": self.factor}
     """
-    not_flagged = "Classes that define no `__init__` (they inherit one), and `<Base>.__init__(self, ...)` calls."
+    not_flagged = (
+        "Classes that define no `__init__` (they inherit one), and "
+        "`<Base>.__init__(self, ...)` calls. `super(<the class itself>, self)` (the "
+        "Python 2 spelling) and `super(<a class of the project>, self)`, whose skipped "
+        "`__init__` is the project's own. `super(<a concrete Keras class>, self)` "
+        "(`super(RNN, self)` in an `RNN` subclass): Keras' own tf-keras `Sequential` "
+        "and `_CuDNNRNN` skip a concrete class's `__init__` on purpose and set its "
+        "attributes themselves."
+    )
     invalid = (
         Invalid(
             """
@@ -126,6 +167,66 @@ class MissingSuperInit(Rule):
             """,
             note="no fix: __init__() takes name itself; what Layer.__init__ gets is the author's call",
         ),
+        Invalid(
+            """
+            from keras.engine.topology import Layer
+
+
+            class Attention(Layer):
+                def __init__(self, units, **kwargs):
+                    super(Layer, self).__init__(**kwargs)  # error
+                    self.units = units
+            """,
+            note="super() names Keras' Layer (a Keras 2.0-2.2 import path): Layer.__init__ is skipped",
+            fixed="""
+            from keras.engine.topology import Layer
+
+
+            class Attention(Layer):
+                def __init__(self, units, **kwargs):
+                    super().__init__(**kwargs)
+                    self.units = units
+            """,
+        ),
+        Invalid(
+            """
+            import tensorflow as tf
+
+
+            class Net(tf.keras.Model):
+                def __init__(self, **kwargs):
+                    super(tf.keras.Model, self).__init__(**kwargs)  # error
+                    self.dense = tf.keras.layers.Dense(3)
+
+                def call(self, inputs):
+                    return self.dense(inputs)
+            """,
+            note="super() names Keras' Model: Model.__init__ is skipped",
+            fixed="""
+            import tensorflow as tf
+
+
+            class Net(tf.keras.Model):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.dense = tf.keras.layers.Dense(3)
+
+                def call(self, inputs):
+                    return self.dense(inputs)
+            """,
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Scaled(keras.layers.Dense):
+                def __init__(self, units, **kwargs):
+                    super(keras.layers.Layer, self).__init__(**kwargs)  # error
+                    self.units = units
+            """,
+            note="no fix: super() would run Dense.__init__(), which takes arguments of its own",
+        ),
     )
     valid = (
         Valid(
@@ -154,11 +255,64 @@ class MissingSuperInit(Rule):
             """,
             note="no __init__: Layer.__init__ runs",
         ),
+        Valid(
+            """
+            from keras.layers import Layer
+
+
+            class Scale(Layer):
+                def __init__(self, factor, **kwargs):
+                    super(Scale, self).__init__(**kwargs)
+                    self.factor = factor
+
+                def get_config(self):
+                    return {**super(Scale, self).get_config(), "factor": self.factor}
+            """,
+            note="super() names the class itself (the Python 2 spelling)",
+        ),
+        Valid(
+            """
+            import keras
+
+
+            class Layer(keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super(Layer, self).__init__(**kwargs)
+
+                def call(self, inputs):
+                    return inputs
+            """,
+            note="a class of the file named Layer: super() names the class itself",
+        ),
+        Valid(
+            """
+            import keras
+
+
+            class Doubling(keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.scale = 2.0
+
+                def call(self, inputs):
+                    return inputs * self.scale
+
+
+            class Tripling(Doubling):
+                def __init__(self, **kwargs):
+                    super(Doubling, self).__init__(**kwargs)
+                    self.scale = 3.0
+            """,
+            note="super() names a class of the project: its __init__ is the author's to skip",
+        ),
     )
 
     def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
         init = layer.init
-        if init is None or init.super_call is not None:
+        if init is None:
+            return
+        if init.super_call is not None:
+            yield from self._skipped(layer, init.method, settings)
             return
         yield self.report(
             init.method.pos,
@@ -166,6 +320,24 @@ class MissingSuperInit(Rule):
             "RuntimeError ('you forgot to call super().__init__()')",
             MissingSuperInitSubject(layer, init.method, init.kwargs),
         )
+
+    def _skipped(self, layer: LayerClass, init: Method, settings: Settings) -> Iterator[Finding]:
+        for call in _skipping_calls(init):
+            named = call.super_skips.rsplit(".", 1)[-1]
+            written = " ".join(call.func.split())
+            if named == keras_api.ROOT_MODEL:
+                harm = by_version(
+                    settings,
+                    "Keras 3 AttributeError at the first call",
+                    "Keras 2 RuntimeError at construction ('forgot to call super().__init__()')",
+                )
+            else:
+                harm = "the first call raises RuntimeError ('you forgot to call super().__init__()')"
+            yield self.report(
+                call.pos,
+                f"{written}() skips {named}.__init__(): {harm}; call super().__init__()",
+                SkippedSuperInitSubject(layer, init, call, call.super_skips),
+            )
 
 
 class StateBeforeSuperInit(Rule):

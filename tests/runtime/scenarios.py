@@ -355,6 +355,20 @@ invalid("KLB201", "WideDense", healthy(args=(3,)), quote=FORGOT_SUPER)
 invalid("KLB201", "Named", healthy(args=(3,)), quote=FORGOT_SUPER)
 valid("KLB201", "Scale", healthy(args=(2.0,)))
 valid("KLB201", "Identity", healthy())
+invalid("KLB201", "Attention", healthy(args=(3,)), quote=FORGOT_SUPER)
+invalid(
+    "KLB201",
+    "Net",
+    healthy(),
+    quote={
+        "keras3": "object has no attribute '_convert_input_args'",
+        "tf_keras": "It looks like you are subclassing Model and you forgot to call super().__init__(). Always start with this line.",
+    },
+)
+invalid("KLB201", "Scaled", healthy(args=(3,)), quote=FORGOT_SUPER)
+valid("KLB201", "Scale#2", healthy(args=(2.0,)))
+valid("KLB201", "Layer", healthy())
+valid("KLB201", "Tripling", healthy())
 
 
 def keras_attributes(run: Run) -> bool:
