@@ -223,10 +223,37 @@ CALL_METHODS = ("call", "__call__")
 NOT_IN_CALL = ("build", "__init__", "build_from_config")
 # Methods that are not part of building, whatever ``build`` calls.
 NOT_IN_BUILD = ("__init__", "call", "__call__", "build_from_config")
+# Keras layer classes whose ``build`` takes ``input_shape=None`` (Keras 3.15 or
+# tf-keras 2.21), so ``super().build()`` without a shape is a valid call there;
+# every other Keras ``build``, ``Layer.build`` and ``Model.build`` first, requires it.
+BUILD_SHAPE_OPTIONAL = frozenset(
+    {
+        "Sequential",
+        "Wrapper",
+        "Embedding",
+        "ReversibleEmbedding",
+        "TextVectorization",
+        "DynamicLookup",
+        "DynamicEmbedding",
+    }
+)
 # The ``Layer`` methods that create a weight on the layer, and the last components
 # of every call that may create a weight or a variable (a cheap first look).
 WEIGHT_METHODS = frozenset({"add_weight", "add_variable"})
 WEIGHT_CALL_NAMES = WEIGHT_METHODS | frozenset({"Variable", "variable", "get_variable"})
+# ``Layer``'s read-only properties that list its weights (Keras 3 and tf-keras: no
+# setter). Keras 1 layers assigned them; ``add_weight`` (or a variable assigned to
+# ``self``) is what tracks a weight now.
+WEIGHT_LIST_PROPERTIES = (
+    "weights",
+    "trainable_weights",
+    "non_trainable_weights",
+    "variables",
+    "trainable_variables",
+    "non_trainable_variables",
+)
+# Those of them whose weights must be trainable.
+NON_TRAINABLE_LISTS = frozenset({"non_trainable_weights", "non_trainable_variables"})
 # The argument of ``call`` that Keras fills with the training phase.
 TRAINING_ARGUMENT = "training"
 # ``<root>.backend`` functions of the global learning phase (Keras 2 only).

@@ -5,4 +5,4 @@ A policy list, kept apart from the rules so that registering the plugin's option
 their ``default_on`` from it; a test checks that every code here is a rule.
 """
 
-OPT_IN_CODES = ("KLB304",)
+OPT_IN_CODES = ("KLB110", "KLB304")

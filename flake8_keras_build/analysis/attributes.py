@@ -4,7 +4,8 @@ The model of a class holds only the methods some rule reads; a fix that adds
 ``"units": self.units`` to a config must know how the whole class treats
 ``self.units`` (assigned once? called like a layer or a function? mentioned in
 ``get_config`` already?). Few fixes ask, so this walk runs on first use
-(``LayerClass.uses``), never while linting.
+(``LayerClass.uses``); while linting, only KLB110 asks, for the rare model whose
+``build`` creates state after ``super().build()``.
 """
 
 from __future__ import annotations

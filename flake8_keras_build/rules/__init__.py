@@ -17,11 +17,14 @@ from .layer_in_call import LayerInCall
 from .learning_phase import LearningPhase
 from .manual_build import ManualBuildInCall
 from .python_state_in_call import PythonStateInCall
+from .state_after_super_build import StateAfterSuperBuild
+from .super_build_shape import SuperBuildWithoutShape
 from .super_init import MissingSuperInit, StateBeforeSuperInit
 from .training_default import TrainingWithoutDefault
 from .unbuilt_build import BuildNeverMarksBuilt
 from .unsaved_arguments import UnsavedArguments
 from .weight_in_call import WeightInCall
+from .weight_lists import WeightListAssigned
 
 RULES: Tuple[Rule, ...] = (
     DunderCallOverride(),
@@ -31,6 +34,9 @@ RULES: Tuple[Rule, ...] = (
     BuildNeverMarksBuilt(),
     BuildSignature(),
     ChildrenNotBuilt(),
+    SuperBuildWithoutShape(),
+    WeightListAssigned(),
+    StateAfterSuperBuild(),
     MissingSuperInit(),
     StateBeforeSuperInit(),
     InitRejectsKerasKeywords(),

@@ -324,6 +324,70 @@ valid("KLB107", "Block", children_built())
 valid("KLB107", "Block#2", children_built((2, 8)))
 
 
+# --- KLB108: super().build() without the shape ---------------------------------------
+
+NO_SHAPE = "missing 1 required positional argument: 'input_shape'"
+invalid("KLB108", "Scale", healthy(), quote={"keras3": NO_SHAPE, "tf_keras": NO_SHAPE})
+invalid("KLB108", "Attention", healthy(), quote={"keras3": NO_SHAPE, "tf_keras": NO_SHAPE})
+invalid("KLB108", "Shift", healthy(), quote={"keras3": NO_SHAPE, "tf_keras": NO_SHAPE})
+invalid("KLB108", "WideDense", healthy(args=(3,)))
+invalid("KLB108", "Scale#2", healthy())
+valid("KLB108", "Scale", healthy())
+
+
+def wrapping_dense(run: Run) -> bool:
+    """A wrapper of a ``Dense(3)``: the lane passes the wrapped layer."""
+    return healthy(args=(run.keras.layers.Dense(3),))(run)
+
+
+valid("KLB108", "Normalized", wrapping_dense)
+valid("KLB108", "Scale#2", healthy())
+
+
+# --- KLB109: weights assigned to the read-only weight lists ---------------------------
+
+NO_SETTER = {
+    "keras3": "object has no setter",
+    "tf_keras": "likely because it conflicts with an existing read-only @property of the object",
+}
+
+
+def tracked(run: Run) -> bool:
+    """The healthy probe, then a functional model holding the layer saved and
+    loaded: harm if its weights do not come back (not tracked, not saved)."""
+    if healthy()(run):
+        return True
+    keras = run.keras
+    inputs = keras.Input((4,))
+    return save_load(run, keras.Model(inputs, run.cls()(inputs)), run.x(2, 4))
+
+
+invalid("KLB109", "Attention", tracked, quote=NO_SETTER)
+invalid("KLB109", "Affine", tracked, quote=NO_SETTER)
+invalid("KLB109", "Scale", tracked, quote=NO_SETTER)
+invalid("KLB109", "Gated", healthy(), quote=NO_SETTER)
+invalid("KLB109", "Normalize", healthy(), quote=NO_SETTER)
+invalid("KLB109", "Head", healthy(), quote=NO_SETTER)
+valid("KLB109", "Attention", tracked)
+valid("KLB109", "Scale", healthy())
+valid("KLB109", "Extended", healthy())
+
+
+# --- KLB110: a model's state created after super().build() ----------------------------
+
+invalid(
+    "KLB110",
+    "Net",
+    healthy(),
+    harm=TFK_ONLY,
+    quote={"tf_keras": "object has no attribute 'w'"},
+)
+invalid("KLB110", "Classifier", healthy(), harm=TFK_ONLY)
+valid("KLB110", "Scale", healthy())
+valid("KLB110", "Net", healthy())
+valid("KLB110", "Net#2", healthy(), harm=TFK_ONLY)
+
+
 # --- KLB201 / KLB202: super().__init__() --------------------------------------------
 
 invalid(
