@@ -1,11 +1,11 @@
 """``# noqa`` as flake8 reads it, for every front end that is not flake8 itself (the
 fix command, ``check``, the language server).
 
-flake8 looks for the comment on the finding's *logical* line: a finding on the
-first line of ``def __init__(self,\\n a):  # noqa: KLB201`` is silenced by the
-comment on the last. It maps each line to the text of the token run that holds it
-(from one NEWLINE/NL token to the next); a file that does not tokenize gets the
-physical line. A line that starts with ``# flake8: noqa`` silences the whole file
+flake8 looks for the comment in the text of the tokens around the finding's line,
+from one NEWLINE/NL token to the next: a string that spans lines takes the comment
+after its end for a finding on any of its lines (a line break inside brackets is
+an NL token, so there each line stands alone). A file that does not tokenize gets
+the physical line. A line that starts with ``# flake8: noqa`` silences the whole file
 (on a line with code it does nothing). flake8's own regular expressions are used,
 so the comment syntax cannot drift from flake8's.
 """
