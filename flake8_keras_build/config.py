@@ -189,10 +189,13 @@ class CheckConfig:
     used: Tuple[Path, ...]
 
 
-def load_check_config(start: Path, command_line: Mapping[str, object]) -> CheckConfig:
-    """Config files found from ``start``, then the command line's values (those
-    given, not None; patterns relative to the current directory) on top."""
-    found = read_config(start)
+def load_check_config(
+    start: Path, command_line: Mapping[str, object], isolated: bool = False
+) -> CheckConfig:
+    """Config files found from ``start`` (none when ``isolated``, as flake8's
+    ``--isolated``), then the command line's values (those given, not None;
+    patterns relative to the current directory) on top."""
+    found = ConfigFiles({}, {}, ()) if isolated else read_config(start)
     values = dict(found.values)
     bases = dict(found.bases)
     for name, value in command_line.items():

@@ -63,6 +63,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     selection.add_argument(
         "--per-file-ignores", metavar="MAPPING", default=None, help="e.g. 'tests/*: KLB2'"
     )
+    parser.add_argument(
+        "--isolated", action="store_true", help="read no config file (as flake8's --isolated)"
+    )
     files = parser.add_argument_group("files")
     files.add_argument(
         "--exclude",
@@ -115,7 +118,7 @@ def _config(args: argparse.Namespace) -> CheckConfig:
         )
     }
     command_line["keras-no-cross-module"] = True if args.keras_no_cross_module else None
-    return load_check_config(Path.cwd(), command_line)
+    return load_check_config(Path.cwd(), command_line, isolated=args.isolated)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -62,7 +62,3 @@ class Selector:
 
     def reports(self, filename: str, code: str) -> bool:
         return self._engine_for(filename).decision_for(code) is Decision.Selected
-
-    def any_reported(self, filename: str, codes: Codes) -> bool:
-        """Whether some of ``codes`` can be reported in ``filename`` at all."""
-        return any(self.reports(filename, code) for code in codes)
