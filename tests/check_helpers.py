@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 from typing import Dict, Optional, Set, Tuple
 
-REPORT = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+[0-9]+) (?P<text>.+)$")
+REPORT = re.compile(
+    r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+[0-9]+) (?P<text>.+)$"
+)
 Found = Set[Tuple[str, int, int, str]]
 
 
@@ -67,5 +69,3 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8", newline="")
     return path
-
-

@@ -56,7 +56,16 @@ def test_json_round_trips(project: Path) -> None:
     assert result.returncode == 1, describe(result)
     items: List[Dict[str, Any]] = json.loads(result.stdout)
     assert json.loads(json.dumps(items)) == items
-    keys = {"code", "message", "filename", "location", "end_location", "fix_available", "url", "noqa_row"}
+    keys = {
+        "code",
+        "message",
+        "filename",
+        "location",
+        "end_location",
+        "fix_available",
+        "url",
+        "noqa_row",
+    }
     assert all(set(item) == keys for item in items)
     ascii_only = {k for k in full_output(project) if k[0] != "unicode.py"}
     assert {
@@ -134,7 +143,10 @@ def test_sarif_is_valid_sarif_2_1_0(project: Path) -> None:
     run = log["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     assert {"KLB001", "KLB101", "KLB304"} <= {rule["id"] for rule in rules}
-    assert all(rule["helpUri"].startswith(("http://", "https://")) and rule["help"]["text"] for rule in rules)
+    assert all(
+        rule["helpUri"].startswith(("http://", "https://")) and rule["help"]["text"]
+        for rule in rules
+    )
     found = set()
     for item in run["results"]:
         assert rules[item["ruleIndex"]]["id"] == item["ruleId"]
@@ -146,7 +158,9 @@ def test_sarif_is_valid_sarif_2_1_0(project: Path) -> None:
 
 
 def test_output_file_statistics_and_show_source(project: Path) -> None:
-    result = run_check("--output-file", "report.json", "--output-format", "json", "--statistics", cwd=project)
+    result = run_check(
+        "--output-file", "report.json", "--output-format", "json", "--statistics", cwd=project
+    )
     assert result.returncode == 1 and result.stdout == "", describe(result)
     assert json.loads((project / "report.json").read_text())
     # With a JSON report the counts go to stderr, not into the document.
@@ -172,7 +186,9 @@ def test_excludes(project: Path) -> None:
     for folder in (".venv", "build", "node_modules", "vendor"):
         write(project / folder / "layer.py", BAD)
     paths = {path for path, *_ in parse(run_check(cwd=project).stdout)}
-    assert "vendor/layer.py" in paths and not any(p.startswith((".venv", "build", "node")) for p in paths)
+    assert "vendor/layer.py" in paths and not any(
+        p.startswith((".venv", "build", "node")) for p in paths
+    )
     extended = run_check("--extend-exclude", "vendor,unicode.py", cwd=project)
     assert {p for p, *_ in parse(extended.stdout)} == {"pkg/layer.py", "pkg/seed.py"}
     # --exclude replaces the defaults; a pattern with a slash is a path.
@@ -261,3 +277,15 @@ def test_docs_url_fallback_is_pyprojects() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert project["project"]["urls"]["Documentation"] == DOCS_URL == docs_url()
     assert (ROOT / "docs" / "KLB001.md").is_file()
+
+
+def test_pyproject_per_file_ignores_table_is_relative_to_the_project(project: Path) -> None:
+    write(
+        project / "pyproject.toml",
+        '[tool.flake8-keras-build]\nper-file-ignores = { "pkg/layer.py" = ["KLB1"] }\n',
+    )
+    (project / "pkg" / "sub").mkdir()
+    # Run from a subfolder: the pattern still means the project's pkg/layer.py.
+    result = run_check("..", cwd=project / "pkg" / "sub")
+    paths = {path for path, *_ in parse(result.stdout)}
+    assert "../layer.py" not in paths and "../seed.py" in paths, describe(result)

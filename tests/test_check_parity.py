@@ -28,12 +28,20 @@ NOQA_CASES = {
         "  def __init__(self, num_outputs):\n",
         "  def __init__(self,\n               num_outputs):  # noqa: KLB201\n",
     ),
-    "bare.py": SEED.replace("  def __call__(self, input):\n", "  def __call__(self, input):  # noqa\n"),
-    "prefix.py": SEED.replace("  def build(self, input_shape):\n", "  def build(self, input_shape):  # NOQA:KLB1\n"),
-    "other_code.py": SEED.replace("  def __call__(self, input):\n", "  def __call__(self, input):  # noqa: E501\n"),
+    "bare.py": SEED.replace(
+        "  def __call__(self, input):\n", "  def __call__(self, input):  # noqa\n"
+    ),
+    "prefix.py": SEED.replace(
+        "  def build(self, input_shape):\n", "  def build(self, input_shape):  # NOQA:KLB1\n"
+    ),
+    "other_code.py": SEED.replace(
+        "  def __call__(self, input):\n", "  def __call__(self, input):  # noqa: E501\n"
+    ),
     "file_wide.py": "# flake8: noqa\n" + SEED,
     # on a line with code, flake8 ignores a file-wide comment
-    "file_wide_on_code.py": SEED.replace("import tensorflow as tf\n", "import tensorflow as tf  # flake8: noqa\n"),
+    "file_wide_on_code.py": SEED.replace(
+        "import tensorflow as tf\n", "import tensorflow as tf  # flake8: noqa\n"
+    ),
 }
 
 SETUP_CFG = """\
@@ -81,8 +89,8 @@ def test_same_findings_as_flake8(project: Path, options: List[str]) -> None:
     expected = parse(flake8.stdout)
     found = parse(check.stdout)
     assert expected, describe(flake8)  # the fixture has findings under every option set
-    assert found - {f for f in found if f[3] == "KLB001"} == expected, (
-        describe(check) + describe(flake8)
+    assert found - {f for f in found if f[3] == "KLB001"} == expected, describe(check) + describe(
+        flake8
     )
     # flake8 reports the syntax error as E999 (when E is selected); check as KLB001
     # whenever KLB001 is selected.
@@ -97,7 +105,8 @@ def test_parallel_output_is_the_same_as_one_job(project: Path) -> None:
     many = run_check("--select", "KLB", "-j", "3", ".", cwd=project)
     assert one.stdout == many.stdout and one.stdout, describe(many)
     assert one.stdout.splitlines() == sorted(
-        one.stdout.splitlines(), key=lambda line: (line.split(":")[0], int(line.split(":")[1]), int(line.split(":")[2]))
+        one.stdout.splitlines(),
+        key=lambda line: (line.split(":")[0], int(line.split(":")[1]), int(line.split(":")[2])),
     )
 
 

@@ -95,7 +95,9 @@ async def code_actions(
 
 
 @pytest.mark.asyncio
-async def test_buffer_diagnostics_quick_fix_and_clean(client: LanguageClient, tmp_path: Path) -> None:
+async def test_buffer_diagnostics_quick_fix_and_clean(
+    client: LanguageClient, tmp_path: Path
+) -> None:
     path = tmp_path / "layer.py"
     path.write_text(GOOD)  # the disk is clean: only the buffer has the bug
     uri = open_document(client, path, BAD)
@@ -166,10 +168,41 @@ async def test_noqa_and_a_bad_config_value_are_handled(
     client: LanguageClient, tmp_path: Path
 ) -> None:
     (tmp_path / "setup.cfg").write_text("[flake8]\nkeras-version = 4\n")
-    silenced = BAD.replace("def __call__(self, inputs):", "def __call__(self, inputs):  # noqa: KLB101")
+    silenced = BAD.replace(
+        "def __call__(self, inputs):", "def __call__(self, inputs):  # noqa: KLB101"
+    )
     uri = open_document(client, tmp_path / "layer.py", silenced)
     assert await diagnostics_for(client, uri) == []
     messages = [m.message for m in client.log_messages]
     assert any("keras-version" in message for message in messages), messages
     change(client, uri, BAD, 2)
     assert [d.code for d in await diagnostics_for(client, uri)] == ["KLB101"]
+
+
+@pytest.mark.asyncio
+async def test_an_internal_error_is_logged_and_the_server_keeps_serving(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    # A code action for a file the editor never opened and that is not on disk:
+    # reading it fails inside the server.
+    missing = (tmp_path / "missing.py").as_uri()
+    assert await code_actions(client, missing, 0, []) == []
+    assert any("code actions failed" in m.message for m in client.log_messages)
+    uri = open_document(client, tmp_path / "layer.py", BAD)
+    assert [d.code for d in await diagnostics_for(client, uri)] == ["KLB101"]
+
+
+def test_without_the_server_extra_the_command_says_what_to_install() -> None:
+    import subprocess
+
+    blocked = (
+        "import sys; sys.modules['pygls'] = None\n"
+        "from flake8_keras_build.__main__ import main\n"
+        "sys.exit(main(['server']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", blocked], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "pip install 'flake8-keras-build[server]'" in result.stderr
