@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import List, NoReturn, Optional, cast
 
 from . import __version__
+from .config import load_settings
 from .docs import REGENERATE, DocsError, render_rule, stale_docs, write_docs
 from .rules import RULES_BY_CODE
+from .settings import SettingsError
 
 # argparse has no public name for it; only read as an annotation.
 _Subparsers = argparse._SubParsersAction
@@ -28,13 +30,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _check(args: argparse.Namespace) -> int:
+    # Lazy for start-up time: the other commands need none of the linting.
     from .check.command import run
 
     return run(args)
 
 
 def _add_check(subparsers: _Subparsers[argparse.ArgumentParser]) -> None:
-    # Imported here for its options only; linting imports happen when it runs.
+    # Lazy for start-up time: its options only; the linting is imported when it runs.
     from .check.command import DESCRIPTION, add_arguments
 
     parser = subparsers.add_parser(
@@ -46,6 +49,7 @@ def _add_check(subparsers: _Subparsers[argparse.ArgumentParser]) -> None:
 
 
 def _server(args: argparse.Namespace) -> int:
+    # Lazy for start-up time, and pygls is there only with the server extra.
     from .server.main import serve
 
     return serve()
@@ -91,10 +95,8 @@ def _docs(args: argparse.Namespace) -> int:
 
 
 def _fix(args: argparse.Namespace) -> int:
-    # libcst and the rules are imported only for this command.
-    from .config import load_settings
+    # Lazy for start-up time: the fixer brings libcst, which only this command needs.
     from .fixes.cli import UsageError, run
-    from .settings import SettingsError
 
     command_line = {
         "keras-version": args.keras_version,

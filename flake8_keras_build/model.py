@@ -1,8 +1,9 @@
 """Plain data the rules read: layer classes, their methods, and the facts inside them.
 
 The analysis fills these from flake8's ``ast`` tree; rules never look at a syntax
-tree. Each fact keeps its ast node, and hands the fixes its libcst twin on demand
-(``node``), so that linting never pays for libcst and fixes rewrite exactly that node.
+tree. Each fact keeps its ast node, so that the fix command can find its libcst twin
+(``fixes/cst_source.py``) and rewrite exactly that node; linting never pays for libcst.
+This module imports nothing of the analysis, the rules or the fixes.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
-from .analysis.layers import ClassInfo
+from .class_info import ClassInfo
+from .text import source_text
 
 
 @dataclass(frozen=True)
@@ -126,11 +128,6 @@ class CallFact:
         return self.constructor if self.creates == "layer" else None
 
     @property
-    def node(self) -> Any:
-        """The libcst ``Call`` (parsed on first use, for the fix command)."""
-        return _cst_twin(self.method, self.tree)
-
-    @property
     def guarded_by_built(self) -> bool:
         return any(guard.checks_built for guard in self.guards)
 
@@ -156,35 +153,10 @@ class AssignFact:
     def value_text(self) -> str:
         """The value as source code, e.g. "True" ("" for an annotation alone)."""
         if self._text is None:
-            from .analysis.methods import source_text
-
             value = getattr(self.tree, "value", None)
             lines = self.method.lines if self.method is not None else ()
             self._text = "" if value is None else source_text(lines, value)
         return self._text
-
-    @property
-    def node(self) -> Any:
-        """The libcst statement (parsed on first use, for the fix command)."""
-        return _cst_twin(self.method, self.tree)
-
-    @property
-    def value(self) -> Any:
-        """The libcst node of the value, or None for an annotation alone."""
-        return self.node.value if self.value_text else None
-
-
-class SourceUnavailable(Exception):
-    """libcst cannot parse the method (a syntax it does not support, such as
-    ``(self.w): int = 1``), so there is no tree to rewrite: the fix declines with
-    this message."""
-
-
-def _cst_twin(method: Optional[Method], tree: Any) -> Any:
-    node = method.cst_view().node_of(tree) if method is not None else None
-    if node is None:
-        raise SourceUnavailable("libcst cannot read this code; fix it by hand")
-    return node
 
 
 @dataclass
@@ -197,7 +169,6 @@ class Method:
     only_raises: bool  # the body only raises (an abstract method)
     tree: Any = field(repr=False, compare=False)  # the ``ast.FunctionDef``
     lines: Sequence[str] = field(default=(), repr=False, compare=False)  # the file's
-    _cst: Any = field(default=None, init=False, repr=False, compare=False)
 
     def detach(self) -> None:
         """Drop the syntax trees, keeping the facts: for the models of classes in
@@ -210,29 +181,6 @@ class Method:
             call.tree = None
         self.tree = None
         self.lines = ()
-
-    def cst_view(self) -> Any:
-        """The method parsed with libcst and paired with its ast (``CstView``),
-        made on first use: only the fix command needs it."""
-        if self._cst is None:
-            from .analysis.cst_source import CstView
-
-            self._cst = CstView(self.lines, self.tree)
-        return self._cst
-
-    @property
-    def snippet(self) -> Any:
-        """The ``cst_source.Parsed`` snippet: where a fix writes the method back
-        (None when libcst cannot parse it)."""
-        return self.cst_view().parsed
-
-    @property
-    def node(self) -> Any:
-        """The libcst ``FunctionDef``."""
-        parsed = self.snippet
-        if parsed is None:
-            raise SourceUnavailable("libcst cannot read this method; fix it by hand")
-        return parsed.node
 
     def shape_params(self) -> List[Param]:
         """Parameters after ``self`` that Keras fills (not ``*args``/``**kwargs``)."""

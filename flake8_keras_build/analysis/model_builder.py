@@ -1,15 +1,16 @@
-"""From the classes the gate found to the models the rules read (libcst)."""
+"""From the classes the gate found to the models the rules read (ast only)."""
 
 from __future__ import annotations
 
 import ast
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+from ..class_info import ClassInfo
 from ..model import LayerClass
 from ..settings import Settings
 from . import project
 from .construction import config_facts, init_facts
-from .layers import ClassIndex, ClassInfo
+from .layers import ClassIndex
 from .methods import build_layer_class
 
 

@@ -168,7 +168,8 @@ def _lint(paths: List[str], config: CheckConfig, args: argparse.Namespace) -> Li
 def _fix(paths: Sequence[str], config: CheckConfig, as_diff: bool) -> int:
     """The fix command's per-file fixer, with the codes this file reports that have
     a fix; exit status as the fix command's."""
-    from ..fixes.cli import fix_file  # libcst is imported only when fixing
+    # Lazy for start-up time: libcst is imported only when fixing.
+    from ..fixes.cli import fix_file
     from ..rules import RULES
 
     selector = Selector(config.selection)

@@ -7,10 +7,11 @@ import ast
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
-from ..engine import lint, split_lines
+from ..engine import lint
 from ..noqa import NoqaLines, file_is_silenced
 from ..settings import Settings
 from ..source_bytes import read_source
+from ..text import split_lines
 from .rule_pages import rule_page
 from .selection import Selector
 from .syntax_error import SYNTAX_ERROR_CODE, message, parse

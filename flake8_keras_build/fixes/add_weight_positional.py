@@ -16,6 +16,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from ..model import CallFact, Finding
+from .cst_source import twin
 from .edits import Declined, FixFunction, FixOutcome, method_fix
 
 # The positional parameters of each version, up to where all releases agree.
@@ -136,7 +137,7 @@ class _Reading:
 
 def _plan(call: CallFact, kind: Optional[str], targets: Sequence[str]) -> Tuple[str, ...] | str:
     """The keywords for the call's positional arguments, or why there are none."""
-    node = call.node
+    node = twin(call)
     assert isinstance(node, cst.Call)
     if any(arg.star == "*" for arg in node.args):
         return "a *args passes more positional arguments"
@@ -196,12 +197,12 @@ def fix_add_weight_positional(finding: Finding) -> FixOutcome:
     plan = _plan(own, subject.cls.kind, targets)
     if isinstance(plan, str):
         return Declined(plan)
-    plans = {id(own.node): plan}
+    plans = {id(twin(own)): plan}
     # The method's other flagged calls that can be rewritten go in the same edit.
     for call in subject.get("batch", ()):
         other = _plan(call, subject.cls.kind, targets)
         if not isinstance(other, str):
-            plans[id(call.node)] = other
+            plans[id(twin(call))] = other
 
     def transform(node: cst.FunctionDef) -> cst.FunctionDef:
         updated = node.visit(_Keywords(plans))

@@ -27,7 +27,6 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from ..analysis.walk import Visitor, walk
 from ..model import AssignFact, Finding, LayerClass, Method, Param
 from .config_without_super import (
     append_element,
@@ -37,7 +36,9 @@ from .config_without_super import (
     fitted,
 )
 from .cst_names import code_of
+from .cst_source import method_node, twin
 from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix
+from .walk import Visitor, walk
 
 # Class names that say "subclass me": BaseConv, _BaseAttention, AbstractRNNCell,
 # BatchNormalizationBase.
@@ -98,18 +99,18 @@ class _Reads(Visitor):
 
 def _reads(method: Method, attr: str) -> bool:
     reads = _Reads(attr)
-    walk(method.node, reads)
+    walk(method_node(method), reads)
     return reads.found
 
 
 def _top_level(method: Method, assign: AssignFact) -> bool:
     """``assign`` is a statement of the method's own body, not inside a block."""
-    body = method.node.body
+    body = method_node(method).body
     if not isinstance(body, cst.IndentedBlock):
         return False
     return any(
         isinstance(stmt, cst.SimpleStatementLine)
-        and any(small is assign.node for small in stmt.body)
+        and any(small is twin(assign) for small in stmt.body)
         for stmt in body.body
     )
 
@@ -123,14 +124,14 @@ def _subclass_passing(layer: LayerClass, name: str) -> str:
             continue
         if init.super_call is None or any(p.name == name for p in init.method.params):
             continue
-        if any(arg.keyword and arg.keyword.value == name for arg in init.super_call.node.args):
+        if any(arg.keyword and arg.keyword.value == name for arg in twin(init.super_call).args):
             return other.name
     return ""
 
 
 def _default(method: Method, name: str) -> Optional[cst.BaseExpression]:
     """The default value of the parameter ``name`` as written."""
-    params: cst.Parameters = method.node.params
+    params: cst.Parameters = method_node(method).params
     for param in (*params.posonly_params, *params.params, *params.kwonly_params):
         if param.name.value == name:
             return param.default
@@ -182,7 +183,7 @@ def _why_not(layer: LayerClass, param: Param) -> str:
     if not exact:
         value = _short(stores[0].value_text) if stores[0].value_text else "..."
         return f"__init__ stores self.{name} = {value}, not the argument itself"
-    if bindings(init.node.body, name):
+    if bindings(method_node(init).body, name):
         return f"__init__ reassigns {name} before or after storing it"
     if not any(_top_level(init, a) for a in exact):
         return f"__init__ sets self.{name} only under a condition or inside a block"

@@ -23,12 +23,13 @@ from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..analysis.walk import Visitor, walk
 from ..model import Finding, LayerClass, Method
 from ..rules.config_common import KERAS_KEYWORDS, inherited_keras_bases, super_config_keys
 from .cst_names import code_of, cst_dotted, items_of
+from .cst_source import snippet, twin
 from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix
 from .rewrite import ReturnCount
+from .walk import Visitor, walk
 
 SUPER_CONFIG = "super().get_config()"
 
@@ -358,9 +359,10 @@ def fitted(
     """``fn`` with ``target`` replaced by ``new``; a dict literal that would make a
     line longer than ``LINE_LIMIT`` (or than the longest line already there) is
     written one element per line instead."""
-    if method.snippet is None:
+    parsed = snippet(method)
+    if parsed is None:
         raise CannotFix("the method's source is not available")
-    module: cst.Module = method.snippet.module
+    module: cst.Module = parsed.module
 
     def longest(node: cst.FunctionDef) -> int:
         lines = module.code_for_node(node).splitlines()
@@ -439,7 +441,7 @@ def _explicit_super_keywords(layer: LayerClass) -> FrozenSet[str]:
     init = layer.init
     if init is None or init.super_call is None:
         return frozenset()
-    return frozenset(arg.keyword.value for arg in init.super_call.node.args if arg.keyword)
+    return frozenset(arg.keyword.value for arg in twin(init.super_call).args if arg.keyword)
 
 
 def _why_not(layer: LayerClass, accepted: Optional[FrozenSet[str]]) -> str:

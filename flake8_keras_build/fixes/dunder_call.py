@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Dict
 
 from ..model import Finding
+from .cst_source import twin
 from .edits import Declined, FixFunction, FixOutcome, method_fix
 from .rewrite import remove_calls, rename
 
@@ -17,7 +18,7 @@ def fix_dunder_call(finding: Finding) -> FixOutcome:
     if subject.cls.defines("call"):
         return Declined("the class also defines call(); merge the two by hand")
     builds = [
-        call.node
+        twin(call)
         for call in subject.method.calls
         if call.func == "self.build" and not call.guarded_by_built
     ]

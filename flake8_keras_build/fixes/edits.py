@@ -8,9 +8,9 @@ from typing import Callable, Tuple, Union
 
 import libcst as cst
 
-from ..analysis.cst_source import Parsed
 from ..analysis.definition_source import WRAPPER
 from ..model import Finding, Method
+from .cst_source import method_node, snippet
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class CannotFix(Exception):
 
 def rewrite(method: Method, new_node: cst.FunctionDef) -> Edit:
     """The edit that puts ``new_node`` where ``method``'s definition is."""
-    parsed: Parsed = method.snippet
+    parsed = snippet(method)
     if parsed is None or parsed.first_line < 1:
         raise CannotFix("the method's source is not available")
     if parsed.lossy:
@@ -74,6 +74,6 @@ def method_fix(
 ) -> FixOutcome:
     """Rewrite one method with ``transform``, which raises CannotFix to decline."""
     try:
-        return Fix((rewrite(method, transform(method.node)),))
+        return Fix((rewrite(method, transform(method_node(method))),))
     except CannotFix as why:
         return Declined(str(why))

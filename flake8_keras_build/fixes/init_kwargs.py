@@ -17,6 +17,7 @@ import libcst as cst
 
 from ..model import CallFact, Finding, LayerClass, Method
 from .cst_names import names_in
+from .cst_source import method_node, twin
 from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix
 
 DEFAULT_NAME = "kwargs"
@@ -202,7 +203,7 @@ def _functional(layer: LayerClass, call: CallFact) -> bool:
         return False
     by_position = not any(ancestor.defines("__init__") for ancestor in layer.ancestors)
     positional = 0
-    for arg in call.node.args:
+    for arg in twin(call).args:
         if arg.keyword is not None:
             if arg.keyword.value in _GRAPH_KEYWORDS:
                 return True
@@ -215,15 +216,15 @@ def _functional(layer: LayerClass, call: CallFact) -> bool:
 
 def _not_mechanical(layer: LayerClass, method: Method, call: CallFact) -> Optional[str]:
     """Why appending ``**kwargs`` to ``call`` could change what the base gets."""
-    fn: cst.FunctionDef = method.node
-    for arg in call.node.args:
+    fn: cst.FunctionDef = method_node(method)
+    for arg in twin(call).args:
         if arg.star == "**":
             mapping = cst.Module(body=[]).code_for_node(arg.value)
             return f"super().__init__() already takes **{mapping}; merge the two by hand"
     if _functional(layer, call):
         return "a functional Model (super().__init__(inputs, outputs)); pass the keywords by hand"
     named = named_params(fn)
-    for arg in call.node.args:
+    for arg in twin(call).args:
         keyword = arg.keyword.value if arg.keyword is not None else None
         if keyword in KERAS_KEYWORDS and keyword not in named:
             # ``super().__init__(dtype="int32", **kwargs)`` raises TypeError as soon as
@@ -245,9 +246,9 @@ def fix_init_kwargs(finding: Finding) -> FixOutcome:
         return Declined(f"__init__() calls super().__init__() {len(calls)} times")
     existing: Optional[str] = subject.get("kwargs")
     name = existing or DEFAULT_NAME
-    if existing is None and name_taken(method.node, name):
+    if existing is None and name_taken(method_node(method), name):
         return Declined(f"the name {name} is already used in __init__()")
-    if existing is not None and existing in names_in(method.node.body):
+    if existing is not None and existing in names_in(method_node(method).body):
         return Declined(
             f"__init__() reads **{existing} itself; choose by hand which keys reach "
             "super().__init__()"
@@ -255,7 +256,7 @@ def fix_init_kwargs(finding: Finding) -> FixOutcome:
     why = _not_mechanical(subject.cls, method, calls[0])
     if why is not None:
         return Declined(why)
-    call: cst.Call = calls[0].node
+    call: cst.Call = twin(calls[0])
     return method_fix(method, lambda node: forward_varkw(node, call, name))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Sequence
 
 from ..model import CallFact, Finding, LayerClass, Method
+from .cst_source import twin
 from .edits import Declined, FixFunction, FixOutcome, method_fix
 from .rewrite import remove_calls
 
@@ -74,7 +75,7 @@ def fix_manual_build(finding: Finding) -> FixOutcome:
     if reason:
         return Declined(reason)
     others = [
-        call.node
+        twin(call)
         for call in subject.get("batch", ())
         if call is not own and not _why_not(layer, method, call, path)
     ]
@@ -82,9 +83,9 @@ def fix_manual_build(finding: Finding) -> FixOutcome:
     if others:
         # The method's other removable builds go in the same rewrite; if one of them
         # cannot go (its value is used), this one still can.
-        outcome = method_fix(method, lambda node: remove_calls(node, [own.node, *others]))
+        outcome = method_fix(method, lambda node: remove_calls(node, [twin(own), *others]))
     if outcome is None or isinstance(outcome, Declined):
-        outcome = method_fix(method, lambda node: remove_calls(node, [own.node]))
+        outcome = method_fix(method, lambda node: remove_calls(node, [twin(own)]))
     return outcome
 
 

@@ -13,9 +13,10 @@ from typing import List, Optional, Sequence, Tuple
 import libcst as cst
 
 from ..engine import lint
-from ..model import Finding, SourceUnavailable
+from ..model import Finding
 from ..noqa import NoqaLines, file_is_silenced
 from ..settings import Settings
+from .cst_source import SourceUnavailable
 from .edits import Declined, Fix, FixFunction, FixOutcome
 from .registry import fix_for
 

@@ -17,6 +17,7 @@ from typing import Dict, List, Optional
 import libcst as cst
 
 from ..model import Finding, LayerClass, Method
+from .cst_source import method_node
 from .edits import Declined, FixFunction, FixOutcome, method_fix
 from .init_kwargs import DEFAULT_NAME, KERAS_KEYWORDS, add_varkw, name_taken
 from .rewrite import insert_first, statement
@@ -27,7 +28,7 @@ _ROOT_CLASSES = frozenset({"Layer", "Model"})
 
 def _required(method: Method) -> List[str]:
     """Parameters of a base's ``__init__`` that a call must pass."""
-    fn: cst.FunctionDef = method.node
+    fn: cst.FunctionDef = method_node(method)
     params = fn.params
     positional = [*params.posonly_params, *params.params][1:]  # not ``self``
     return [p.name.value for p in [*positional, *params.kwonly_params] if p.default is None]
@@ -77,7 +78,7 @@ def fix_missing_super_init(finding: Finding) -> FixOutcome:
     subject = finding.subject
     assert subject is not None and subject.method is not None
     method = subject.method
-    fn: cst.FunctionDef = method.node
+    fn: cst.FunctionDef = method_node(method)
     why = _base_needs_arguments(subject.cls)
     if why is not None:
         return Declined(why)

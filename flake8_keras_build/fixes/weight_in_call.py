@@ -10,9 +10,9 @@ from typing import Dict, List, Optional
 
 import libcst as cst
 
-from ..analysis.cst_source import Parsed
 from ..analysis.definition_source import WRAPPER
 from ..model import CallFact, Finding, LayerClass, Method
+from .cst_source import Parsed, method_node, snippet, twin
 from .edits import CannotFix, Declined, Edit, Fix, FixFunction, FixOutcome, rewrite
 from .moves import Drop, ShapeToParam, Uses, bound_in, statement_of
 from .rewrite import append_last
@@ -42,9 +42,11 @@ def _indent_of(parsed: Parsed) -> str:
 
 
 def _new_build(call_method: Method, moved: cst.SimpleStatementLine, param: str) -> Edit:
-    parsed: Parsed = call_method.snippet
+    parsed = snippet(call_method)
+    if parsed is None:
+        raise CannotFix("the method's source is not available")
     indent = _indent_of(parsed)
-    block = call_method.node.body
+    block = method_node(call_method).body
     step = block.indent if isinstance(block, cst.IndentedBlock) and block.indent else None
     step = step or parsed.module.default_indent
     statement = _EMPTY.code_for_node(moved.with_changes(leading_lines=())).rstrip("\n")
@@ -80,7 +82,7 @@ def _edits(layer: LayerClass, method: Method, call: CallFact) -> tuple[Edit, ...
         raise CannotFix("call() has no input parameter")
     inputs = params[0].name
     line = statement_of(method, call)
-    assigned = {a.attr for a in method.assigns if a.node is not line.body[0]}
+    assigned = {a.attr for a in method.assigns if twin(a) is not line.body[0]}
     uses = Uses(inputs, bound_in(method), assigned)
     line.body[0].visit(uses)
     if uses.problem:
@@ -95,13 +97,13 @@ def _edits(layer: LayerClass, method: Method, call: CallFact) -> tuple[Edit, ...
     moved = line.visit(ShapeToParam(inputs, param))
     assert isinstance(moved, cst.SimpleStatementLine)
     moved = moved.with_changes(leading_lines=())
-    new_call = method.node.visit(Drop(line))
+    new_call = method_node(method).visit(Drop(line))
     assert isinstance(new_call, cst.FunctionDef)
     edits: List[Edit] = [rewrite(method, new_call)]
     if build is None:
         edits.append(_new_build(method, moved, param))
     else:
-        edits.append(rewrite(build, _insert_before_super_build(build.node, moved)))
+        edits.append(rewrite(build, _insert_before_super_build(method_node(build), moved)))
     return tuple(edits)
 
 

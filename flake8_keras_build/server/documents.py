@@ -49,6 +49,7 @@ def diagnostic(report: Report) -> types.Diagnostic:
 def fixable_codes(path: str, selector: Selector) -> List[str]:
     """The codes with a fix that this file reports (a fix never touches a finding
     the user does not see)."""
+    # Lazy for start-up time: the rules load with the first lint anyway.
     from ..rules import RULES
 
     return [rule.code for rule in RULES if rule.fixable and selector.reports(path, rule.code)]
@@ -63,7 +64,8 @@ def fixed_text(
 ) -> Optional[str]:
     """The text with the fixer's fixes of ``codes`` (only the finding at ``at`` when
     given), or None when nothing changes."""
-    from ..fixes.runner import fix_source  # libcst: only when a fix is asked for
+    # Lazy for start-up time: libcst is imported only when a fix is asked for.
+    from ..fixes.runner import fix_source
 
     if not codes:
         return None

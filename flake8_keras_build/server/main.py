@@ -7,6 +7,7 @@ import sys
 
 def serve() -> int:
     try:
+        # Lazy for start-up time and to say what is missing: pygls is an extra.
         from .app import build_server
     except ImportError as error:
         print(
