@@ -22,11 +22,12 @@ def _env() -> Dict[str, str]:
     return env
 
 
-def run_check(
+def run_module(
     *args: str, cwd: Path, stdin: Optional[str] = None
 ) -> subprocess.CompletedProcess[str]:
+    """``python -m ARGS`` with this interpreter, as a user runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "flake8_keras_build", "check", *args],
+        [sys.executable, "-m", *args],
         cwd=cwd,
         input=stdin,
         capture_output=True,
@@ -37,16 +38,14 @@ def run_check(
     )
 
 
+def run_check(
+    *args: str, cwd: Path, stdin: Optional[str] = None
+) -> subprocess.CompletedProcess[str]:
+    return run_module("flake8_keras_build", "check", *args, cwd=cwd, stdin=stdin)
+
+
 def run_flake8(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "flake8", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=_env(),
-        check=False,
-    )
+    return run_module("flake8", *args, cwd=cwd)
 
 
 def parse(stdout: str, codes: str = "KLB") -> Found:
