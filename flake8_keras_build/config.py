@@ -16,7 +16,7 @@ import configparser
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple
 
 from .options import (
     PATH_OPTIONS,
@@ -120,6 +120,9 @@ class ConfigFiles:
     values: Dict[str, object]
     bases: Dict[str, Path]
     used: Tuple[Path, ...]
+    # Keys whose patterns flake8 reads from the current directory, not the file's:
+    # ``per-file-ignores`` from a flake8 file.
+    cwd_relative: FrozenSet[str] = frozenset()
 
 
 def read_config(start: Path) -> ConfigFiles:
@@ -128,6 +131,7 @@ def read_config(start: Path) -> ConfigFiles:
     values: Dict[str, object] = {}
     bases: Dict[str, Path] = {}
     used = []
+    cwd_relative: FrozenSet[str] = frozenset()
     flake8_file = find_flake8_config(start)
     if flake8_file is not None:
         parser = configparser.RawConfigParser()
@@ -136,9 +140,10 @@ def read_config(start: Path) -> ConfigFiles:
         if section:
             used.append(flake8_file)
             values.update(section)
+            bases.update(dict.fromkeys(section, flake8_file.parent))
             # flake8 reads excludes from the config file's directory, per-file-ignores
             # from the current one.
-            bases.update({k: flake8_file.parent for k in section if k in PATH_OPTIONS})
+            cwd_relative = frozenset(section) & {"per-file-ignores"}
     pyproject = find_pyproject(start)
     if pyproject is not None:
         try:
@@ -159,7 +164,8 @@ def read_config(start: Path) -> ConfigFiles:
             used.append(pyproject)
             values.update(given)
             bases.update({k: pyproject.parent for k in given})
-    return ConfigFiles(values, bases, tuple(used))
+            cwd_relative -= given.keys()
+    return ConfigFiles(values, bases, tuple(used), cwd_relative)
 
 
 def file_values(start: Path) -> Tuple[Dict[str, object], Tuple[Path, ...]]:
@@ -190,14 +196,24 @@ class CheckConfig:
 
 
 def load_check_config(
-    start: Path, command_line: Mapping[str, object], isolated: bool = False
+    start: Path,
+    command_line: Mapping[str, object],
+    isolated: bool = False,
+    as_flake8: bool = True,
 ) -> CheckConfig:
     """Config files found from ``start`` (none when ``isolated``, as flake8's
     ``--isolated``), then the command line's values (those given, not None;
-    patterns relative to the current directory) on top."""
+    patterns relative to the current directory) on top. ``as_flake8``: a flake8
+    file's ``per-file-ignores`` are relative to the current directory, as flake8
+    reads them; an editor, whose current directory is anywhere, reads them from the
+    file's own directory."""
     found = ConfigFiles({}, {}, ()) if isolated else read_config(start)
     values = dict(found.values)
-    bases = dict(found.bases)
+    bases = {
+        key: base
+        for key, base in found.bases.items()
+        if not (as_flake8 and key in found.cwd_relative)
+    }
     for name, value in command_line.items():
         if value is not None:
             values[_key(name)] = value

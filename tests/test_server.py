@@ -206,3 +206,18 @@ def test_without_the_server_extra_the_command_says_what_to_install() -> None:
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1
     assert "pip install 'flake8-keras-build[server]'" in result.stderr
+
+
+@pytest.mark.asyncio
+async def test_per_file_ignores_are_read_from_the_config_files_folder(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    # A pattern with a folder: the server's current directory is elsewhere, so it
+    # reads the pattern from the config file's folder.
+    (tmp_path / "setup.cfg").write_text(
+        "[flake8]\nper-file-ignores =\n    sub/ignored.py: KLB101\n"
+    )
+    ignored = open_document(client, tmp_path / "sub" / "ignored.py", BAD)
+    assert await diagnostics_for(client, ignored) == []
+    other = open_document(client, tmp_path / "sub" / "other.py", BAD)
+    assert [d.code for d in await diagnostics_for(client, other)] == ["KLB101"]

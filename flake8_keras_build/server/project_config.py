@@ -45,7 +45,7 @@ class ProjectConfigs:
             cached = self._cache.get(folder)
         if cached is not None and cached[0] == stamp:
             return cached[1], cached[2]
-        config = load_check_config(folder, {})
+        config = load_check_config(folder, {}, as_flake8=False)
         selector = Selector(config.selection)
         with self._lock:
             self._cache[folder] = (stamp, config, selector)
