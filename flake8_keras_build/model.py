@@ -8,11 +8,26 @@ This module imports nothing of the analysis, the rules or the fixes.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import (
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    Union,
+)
 
 from .class_info import ClassInfo
 from .text import source_text
+
+Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 
 @dataclass(frozen=True)
@@ -102,7 +117,8 @@ class CallFact:
     stored_on_self: Optional[str]  # "w" for ``self.w = <this call>``, "ws[]" for a container
     first_arg: str  # the first positional argument: "str", "sequence", "other" or ""
     stmt_pos: Pos  # the innermost statement holding the call
-    tree: Any = field(repr=False, compare=False)  # the ``ast.Call``
+    # The ``ast.Call`` (None once a class of another module drops its trees).
+    tree: Optional[ast.Call] = field(repr=False, compare=False)
     method: Optional[Method] = field(default=None, repr=False, compare=False)
     # The dotted callee a layer construction would have, and who can tell whether it
     # is a layer class: that may mean reading another module of the project, which
@@ -144,7 +160,7 @@ class AssignFact:
     attr: str
     augmented: bool = False
     conditional: bool = False  # under an ``if``: lazy, one-time initialisation at most
-    tree: Any = field(default=None, repr=False, compare=False)  # the ast statement
+    tree: Optional[ast.stmt] = field(default=None, repr=False, compare=False)  # the statement
     method: Optional[Method] = field(default=None, repr=False, compare=False)
     # Source text of the value, made on first use: few rules read it.
     _text: Optional[str] = field(default=None, init=False, repr=False, compare=False)
@@ -167,7 +183,8 @@ class Method:
     calls: List[CallFact]
     assigns: List[AssignFact]
     only_raises: bool  # the body only raises (an abstract method)
-    tree: Any = field(repr=False, compare=False)  # the ``ast.FunctionDef``
+    # The ``ast.FunctionDef`` (None once a class of another module drops its trees).
+    tree: Optional[Function] = field(repr=False, compare=False)
     lines: Sequence[str] = field(default=(), repr=False, compare=False)  # the file's
 
     def detach(self) -> None:
@@ -186,9 +203,12 @@ class Method:
         """Parameters after ``self`` that Keras fills (not ``*args``/``**kwargs``)."""
         return [p for p in self.params[1:] if p.kind in {"positional", "keyword"}]
 
+    def super_calls(self, attr: str) -> List[CallFact]:
+        """Its calls of ``super().<attr>(...)`` or ``<Base>.<attr>(self, ...)``."""
+        return [c for c in self.calls if c.receiver in {"super", "base"} and c.attr == attr]
+
     def calls_super(self, attr: str) -> bool:
-        """Calls ``super().<attr>(...)`` or ``<Base>.<attr>(self, ...)``."""
-        return any(c.receiver in {"super", "base"} and c.attr == attr for c in self.calls)
+        return bool(self.super_calls(attr))
 
     def self_calls(self) -> Iterator[str]:
         for call in self.calls:
@@ -235,6 +255,23 @@ class EarlyFact:
     kind: str  # "method", "attribute", "sublayer"
 
 
+@dataclass(frozen=True)
+class AttributeUses:
+    """What every method of a class does with ``self.<attr>``: how many statements
+    assign it, whether it is called (``self.norm(x)``: an object), and which
+    attributes each method mentions, by method name."""
+
+    stores: Mapping[str, int]
+    called: FrozenSet[str]
+    mentioned: Mapping[str, FrozenSet[str]]
+
+    def mentions(self, method: str, attr: str) -> bool:
+        return attr in self.mentioned.get(method, frozenset())
+
+
+_NO_USES = AttributeUses({}, frozenset(), {})
+
+
 @dataclass
 class LayerClass:
     """A layer, model or metric class with its own methods (last definition wins)."""
@@ -253,6 +290,16 @@ class LayerClass:
     siblings: List[LayerClass] = field(default_factory=list)  # every layer class of the file
     # Every method the class defines; ``methods`` holds only those the rules read.
     method_names: Set[str] = field(default_factory=set)
+    # Who can tell how the whole class uses its attributes: a walk of every method,
+    # which only fixes need, so it runs on first use (``uses``); None for a class
+    # of another module, whose body is not kept.
+    uses_of: Optional[Callable[[], AttributeUses]] = field(default=None, repr=False, compare=False)
+    _uses: Optional[AttributeUses] = field(default=None, init=False, repr=False, compare=False)
+
+    def uses(self) -> AttributeUses:
+        if self._uses is None:
+            self._uses = self.uses_of() if self.uses_of is not None else _NO_USES
+        return self._uses
 
     def defines(self, name: str) -> bool:
         return name in self.method_names
@@ -284,28 +331,11 @@ class LayerClass:
         return paths
 
 
-@dataclass(frozen=True)
 class Subject:
-    """The model objects a finding is about, handed to the rule's fix: the rule
-    decides what is wrong, the fix only rewrites these. ``detail`` holds what else
-    the rule worked out (a parameter name, missing keys ...), keyed by name.
-    ``layer`` is None for a finding outside any class (a module-level rule)."""
-
-    layer: Optional[LayerClass] = None
-    method: Optional[Method] = None
-    calls: Tuple[CallFact, ...] = ()
-    assigns: Tuple[AssignFact, ...] = ()
-    detail: Tuple[Tuple[str, Any], ...] = ()
-
-    @property
-    def cls(self) -> LayerClass:
-        """The class of a class-level finding (every rule's but module rules')."""
-        if self.layer is None:
-            raise ValueError("this finding is not about a class")
-        return self.layer
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return dict(self.detail).get(key, default)
+    """What a finding is about, handed to the rule's fix: the rule decides what is
+    wrong, the fix only rewrites. Each fixable rule subclasses it with a frozen
+    dataclass next to the rule, holding the model objects and the facts its fix
+    reads; a finding without a subject has no fix."""
 
 
 def describe_path(path: List[str]) -> str:

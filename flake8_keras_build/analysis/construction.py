@@ -29,7 +29,6 @@ from ..names import ast_dotted
 from .ast_walk import children
 
 _EMPTY: FrozenSet[str] = frozenset()
-_GRAPH_KEYWORDS = frozenset({"inputs", "outputs"})
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _MATCH_BINDERS = tuple(  # Python 3.10+
     getattr(ast, name) for name in ("MatchAs", "MatchStar", "MatchMapping") if hasattr(ast, name)
@@ -186,7 +185,8 @@ def init_facts(layer: LayerClass) -> Optional[InitFacts]:
     arg_names: Set[str] = set()
     graph_names: Set[str] = set()
     for call in super_calls:
-        node: ast.Call = call.tree
+        node = call.tree
+        assert node is not None  # the analysis runs before any tree is dropped
         positional = 0
         for arg in node.args:
             if isinstance(arg, ast.Starred):
@@ -199,13 +199,14 @@ def init_facts(layer: LayerClass) -> Optional[InitFacts]:
             positional += 1
             _add_names(arg, graph_names if graph else arg_names)
         for keyword in node.keywords:
-            graph = keyword.arg is not None and keyword.arg in _GRAPH_KEYWORDS
+            graph = keyword.arg is not None and keyword.arg in keras_api.FUNCTIONAL_KEYWORDS
             _add_names(keyword.value, graph_names if graph else arg_names)
     kwargs = next((p.name for p in init.params if p.kind == "varkw"), None)
     # A parameter is passed on also through a local computed from it:
     # ``size = tuple(output_size); super().__init__(size)``. Not through a functional
     # model's ``inputs=``/``outputs=``: they carry the graph every argument built.
     scan = _InitScan(kwargs)
+    assert init.tree is not None
     scan.scan(init.tree.body)
     arg_names = scan.closure(arg_names, {p.name for p in init.params}) | graph_names
     has_kwargs = kwargs is not None
@@ -521,4 +522,5 @@ def config_facts(layer: LayerClass) -> Optional[ConfigFacts]:
         return None
     calls_super = method.calls_super("get_config")
     interpreter = _ConfigInterpreter(self_dict_keys(layer))
+    assert method.tree is not None
     return ConfigFacts(method.pos, calls_super, interpreter.run(method.tree.body))

@@ -160,7 +160,7 @@ class ClassIndex:
                 return kind
         if "." not in dotted and dotted not in self.names.bindings and self._star_keras():
             if dotted in keras_api.STAR_LAYER_NAMES:
-                return "model" if dotted in {"Model", "Sequential"} else "layer"
+                return "model" if dotted in keras_api.MODEL_CLASSES else "layer"
         return None
 
     def _star_keras(self) -> bool:

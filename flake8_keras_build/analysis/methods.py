@@ -12,7 +12,7 @@ import ast
 from typing import Dict, List, Optional, Sequence, Union
 
 from ..class_info import ClassInfo
-from ..keras_api import is_variable_factory
+from ..keras_api import WEIGHT_METHODS, is_variable_factory
 from ..model import AssignFact, CallFact, Guard, LayerClass, Method, Param, Pos
 from ..names import NameTable, ast_dotted
 from ..text import source_text
@@ -22,7 +22,6 @@ from .method_selection import class_functions, selected_methods
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
-_WEIGHT_METHODS = frozenset({"add_weight", "add_variable"})
 _CONTAINER_METHODS = frozenset({"append", "extend", "insert", "add", "update", "setdefault"})
 
 
@@ -292,7 +291,7 @@ class _FactWalk:
             value = func.value
             if _is_self(value):
                 receiver = "self"
-                creates = "weight" if attr in _WEIGHT_METHODS else None
+                creates = "weight" if attr in WEIGHT_METHODS else None
             elif _is_super_call(value):
                 receiver = "super"
             elif isinstance(value, ast.Attribute) and _is_self(value.value):
@@ -346,8 +345,9 @@ class _FactWalk:
 def build_method(node: Function, lines: Sequence[str], index: ClassIndex) -> Method:
     walker = _FactWalk(lines, index)
     walker.body(node.body)
-    walker.calls.sort(key=lambda c: source_order(c.tree))
-    walker.assigns.sort(key=lambda a: source_order(a.tree))
+    # The walk made every fact with its tree.
+    walker.calls.sort(key=lambda c: source_order(c.tree))  # type: ignore[arg-type]
+    walker.assigns.sort(key=lambda a: source_order(a.tree))  # type: ignore[arg-type]
     method = Method(
         name=node.name,
         pos=Pos(node.lineno, node.col_offset),

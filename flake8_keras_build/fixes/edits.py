@@ -4,12 +4,12 @@ method, so everything outside the rewritten definition is kept byte for byte."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Tuple, Union
+from typing import Callable, Tuple, Type, TypeVar, Union
 
 import libcst as cst
 
 from ..analysis.definition_source import WRAPPER
-from ..model import Finding, Method
+from ..model import Finding, Method, Subject
 from .cst_source import method_node, snippet
 
 
@@ -46,6 +46,17 @@ class Declined:
 FixOutcome = Union[Fix, Declined]
 # A rule's fix: takes the rule's finding (its ``subject`` holds the model objects).
 FixFunction = Callable[[Finding], FixOutcome]
+
+S = TypeVar("S", bound=Subject)
+
+
+def subject_of(finding: Finding, kind: Type[S]) -> S:
+    """The finding's subject, of the type its rule makes (a rule and its fix agree
+    on it; anything else is a bug of ours)."""
+    subject = finding.subject
+    if not isinstance(subject, kind):
+        raise TypeError(f"{finding.code}: a {kind.__name__} was expected, not {subject!r}")
+    return subject
 
 
 class CannotFix(Exception):

@@ -15,16 +15,14 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple, TypeVar, Union
 
 import libcst as cst
 
+from .. import keras_api
 from ..model import CallFact, Finding, LayerClass, Method
+from ..rules.init_kwargs import InitKwargsSubject
 from .cst_names import names_in
 from .cst_source import method_node, twin
-from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix
+from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix, subject_of
 
 DEFAULT_NAME = "kwargs"
-# What ``Layer.__init__`` takes that ``Layer.get_config`` saves (so load_model passes it).
-KERAS_KEYWORDS = ("name", "dtype", "trainable")
-# ``Model.__init__`` takes the graph of a functional model by these keywords.
-_GRAPH_KEYWORDS = frozenset({"inputs", "outputs"})
 
 # --- appending an item to a parenthesised list, in the list's own layout -----------
 
@@ -205,7 +203,7 @@ def _functional(layer: LayerClass, call: CallFact) -> bool:
     positional = 0
     for arg in twin(call).args:
         if arg.keyword is not None:
-            if arg.keyword.value in _GRAPH_KEYWORDS:
+            if arg.keyword.value in keras_api.FUNCTIONAL_KEYWORDS:
                 return True
         elif arg.star == "*" and by_position:
             return True  # may hold the graph
@@ -226,7 +224,7 @@ def _not_mechanical(layer: LayerClass, method: Method, call: CallFact) -> Option
     named = named_params(fn)
     for arg in twin(call).args:
         keyword = arg.keyword.value if arg.keyword is not None else None
-        if keyword in KERAS_KEYWORDS and keyword not in named:
+        if keyword in keras_api.LAYER_KEYWORDS and keyword not in named:
             # ``super().__init__(dtype="int32", **kwargs)`` raises TypeError as soon as
             # kwargs holds ``dtype`` too, and load_model passes it from the config.
             # Another keyword (``autocast=False``) clashes only when a caller passes
@@ -236,15 +234,14 @@ def _not_mechanical(layer: LayerClass, method: Method, call: CallFact) -> Option
 
 
 def fix_init_kwargs(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None
-    method = subject.method
-    calls = subject.calls
+    subject = subject_of(finding, InitKwargsSubject)
+    method = subject.init
+    calls = subject.super_calls
     if not calls:
         return Declined("no super().__init__() call to pass **kwargs to (KLB201)")
     if len(calls) > 1:
         return Declined(f"__init__() calls super().__init__() {len(calls)} times")
-    existing: Optional[str] = subject.get("kwargs")
+    existing = subject.kwargs
     name = existing or DEFAULT_NAME
     if existing is None and name_taken(method_node(method), name):
         return Declined(f"the name {name} is already used in __init__()")
@@ -253,7 +250,7 @@ def fix_init_kwargs(finding: Finding) -> FixOutcome:
             f"__init__() reads **{existing} itself; choose by hand which keys reach "
             "super().__init__()"
         )
-    why = _not_mechanical(subject.cls, method, calls[0])
+    why = _not_mechanical(subject.layer, method, calls[0])
     if why is not None:
         return Declined(why)
     call: cst.Call = twin(calls[0])

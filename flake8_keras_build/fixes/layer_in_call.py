@@ -11,8 +11,9 @@ from typing import Dict, Set
 import libcst as cst
 
 from ..model import CallFact, Finding, LayerClass, Method
+from ..rules.layer_in_call import LayerInCallSubject
 from .cst_source import method_node, twin
-from .edits import CannotFix, Declined, Fix, FixFunction, FixOutcome, rewrite
+from .edits import CannotFix, Declined, Fix, FixFunction, FixOutcome, rewrite, subject_of
 from .moves import Drop, Uses, bound_in, statement_of
 from .rewrite import append_last
 
@@ -28,10 +29,9 @@ class _SelfReads(cst.CSTVisitor):
 
 
 def fix_layer_in_call(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None and subject.calls
+    subject = subject_of(finding, LayerInCallSubject)
     try:
-        return _fix(subject.cls, subject.method, subject.calls[0])
+        return _fix(subject.layer, subject.method, subject.call)
     except CannotFix as why:
         return Declined(str(why))
 

@@ -12,20 +12,24 @@ import libcst as cst
 
 from ..analysis.definition_source import WRAPPER
 from ..model import CallFact, Finding, LayerClass, Method
+from ..rules.weight_in_call import WeightInCallSubject
 from .cst_source import Parsed, method_node, snippet, twin
-from .edits import CannotFix, Declined, Edit, Fix, FixFunction, FixOutcome, rewrite
+from .edits import CannotFix, Declined, Edit, Fix, FixFunction, FixOutcome, rewrite, subject_of
 from .moves import Drop, ShapeToParam, Uses, bound_in, statement_of
 from .rewrite import append_last
 
 _EMPTY = cst.Module(body=[])
 
 
-def _insert_before_super_build(fn: cst.FunctionDef, new: cst.BaseStatement) -> cst.FunctionDef:
-    """``new`` just above a top-level ``super().build(...)``, else as the last statement."""
+def _insert_before_super_build(build: Method, new: cst.BaseStatement) -> cst.FunctionDef:
+    """``build`` with ``new`` just above the top-level statement that starts with its
+    ``super().build(...)`` (or ``<Base>.build(self, ...)``) call, else last."""
+    fn = method_node(build)
+    anchors = [twin(call) for call in build.super_calls("build")]
     body = list(getattr(fn.body, "body", ()))
     for at, stmt in enumerate(body):
-        code = _EMPTY.code_for_node(stmt).strip()
-        if isinstance(stmt, cst.SimpleStatementLine) and code.startswith("super().build("):
+        first = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) else None
+        if isinstance(first, cst.Expr) and any(first.value is call for call in anchors):
             assert isinstance(fn.body, cst.IndentedBlock)
             return fn.with_changes(
                 body=fn.body.with_changes(body=tuple(body[:at] + [new] + body[at:]))
@@ -59,9 +63,8 @@ def _new_build(call_method: Method, moved: cst.SimpleStatementLine, param: str) 
 
 
 def fix_weight_in_call(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None and subject.calls
-    layer, method, call = subject.cls, subject.method, subject.calls[0]
+    subject = subject_of(finding, WeightInCallSubject)
+    layer, method, call = subject.layer, subject.method, subject.call
     try:
         return Fix(_edits(layer, method, call))
     except CannotFix as why:
@@ -103,7 +106,7 @@ def _edits(layer: LayerClass, method: Method, call: CallFact) -> tuple[Edit, ...
     if build is None:
         edits.append(_new_build(method, moved, param))
     else:
-        edits.append(rewrite(build, _insert_before_super_build(method_node(build), moved)))
+        edits.append(rewrite(build, _insert_before_super_build(build, moved)))
     return tuple(edits)
 
 

@@ -9,8 +9,6 @@ from ..model import Finding, LayerClass
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
 
-_BUILD_SIDE = ("__init__", "call", "__call__", "build_from_config")
-
 
 def _creates_weights(layer: LayerClass) -> bool:
     return any(
@@ -46,7 +44,7 @@ def _built_children(layer: LayerClass) -> Optional[List[str]]:
     """Children ``build()`` (or ``__init__``) builds; None when it builds through
     something we cannot name (``for child in self.blocks: child.build(...)``)."""
     built: List[str] = []
-    methods = list(layer.reachable(("build",), _BUILD_SIDE).values())
+    methods = list(layer.reachable(("build",), keras_api.NOT_IN_BUILD).values())
     names = [path[-1] for path in methods] + ["__init__"]
     for name in names:
         method = layer.methods.get(name)

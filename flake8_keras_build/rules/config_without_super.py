@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from dataclasses import dataclass
+from typing import FrozenSet, Iterator, Optional
 
-from ..model import Finding, LayerClass, Subject
+from ..model import Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
 from .config_common import accepted_keywords
+
+
+@dataclass(frozen=True, eq=False)
+class ConfigWithoutSuperSubject(Subject):
+    """KLB205's fix starts the config from ``super().get_config()``."""
+
+    layer: LayerClass
+    get_config: Method
+    # The keywords reload can pass to the constructor; None: unknown. The fix
+    # merges the base config only when reload accepts its keys.
+    accepted: Optional[FrozenSet[str]]
 
 
 class ConfigWithoutSuper(Rule):
@@ -248,10 +260,7 @@ class ConfigWithoutSuper(Rule):
             config.pos,
             "get_config() does not start from super().get_config(): name, trainable "
             "and dtype are lost on reload (a frozen layer comes back trainable)",
-            # The fix merges the base config only when reload accepts its keys.
-            Subject(
-                layer,
-                layer.methods["get_config"],
-                detail=(("accepted", accepted_keywords(layer, settings)),),
+            ConfigWithoutSuperSubject(
+                layer, layer.methods["get_config"], accepted_keywords(layer, settings)
             ),
         )

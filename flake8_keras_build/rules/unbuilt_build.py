@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Iterator, Optional
 
+from .. import keras_api
 from ..model import Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
 
-# Methods a helper of build() may not be reached through.
-_NOT_IN_BUILD = ("__init__", "call", "__call__", "build_from_config")
+
+@dataclass(frozen=True, eq=False)
+class UnbuiltBuildSubject(Subject):
+    """KLB105's fix appends ``super().build(<param>)`` to ``build``."""
+
+    layer: LayerClass
+    build: Method
+    param: Optional[str]  # build()'s shape parameter; None: it has none
 
 
 def _creates_state(method: Method) -> bool:
@@ -204,7 +212,7 @@ class BuildNeverMarksBuilt(Rule):
         build = layer.methods.get("build")
         if build is None or not settings.targets_keras2() or build.only_raises:
             return
-        reached = [layer.methods[name] for name in layer.reachable(("build",), _NOT_IN_BUILD)]
+        reached = [layer.methods[name] for name in layer.reachable(("build",), keras_api.NOT_IN_BUILD)]
         if any(_marks_built(m) for m in reached) or not any(_creates_state(m) for m in reached):
             return
         params = build.shape_params()
@@ -213,5 +221,5 @@ class BuildNeverMarksBuilt(Rule):
             build.pos,
             f"build() never calls super().build({param}): on Keras 2 a manual build() "
             "leaves the layer unbuilt and the next call replaces its weights",
-            Subject(layer, build, detail=(("param", param if params else None),)),
+            UnbuiltBuildSubject(layer, build, param if params else None),
         )

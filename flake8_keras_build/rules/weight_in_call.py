@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator
 
-from ..model import Finding, LayerClass, Subject
+from ..model import CallFact, Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid, by_version, call_paths, where
 
 _LOCKED = "Keras 3 raises 'You cannot add new elements of state' on the first call"
+
+
+@dataclass(frozen=True, eq=False)
+class WeightInCallSubject(Subject):
+    """KLB102's fix moves the statement that creates the weight into ``build``."""
+
+    layer: LayerClass
+    method: Method  # where the weight is created: call() or a helper it calls
+    call: CallFact
 
 
 class WeightInCall(Rule):
@@ -233,5 +243,5 @@ class WeightInCall(Rule):
                     call.pos,
                     f"{call.func}() creates a weight {where(path)}: {harm}; "
                     "create it in build()",
-                    Subject(layer, layer.methods[name], calls=(call,)),
+                    WeightInCallSubject(layer, layer.methods[name], call),
                 )
