@@ -19,7 +19,7 @@ from .. import keras_api
 from ..model import CallFact, Finding
 from ..rules.add_weight_positional import AddWeightPositionalSubject
 from .cst_source import twin
-from .edits import Declined, FixFunction, FixOutcome, method_fix, subject_of
+from .edits import Declined, FixFunction, FixOutcome, subject_of, visit_fix
 
 # What a value can be, judged from how it is written (see ``_kind``).
 _STRING, _SEQUENCE, _NAME_REF, _SHAPE_REF, _UNKNOWN = "string", "sequence", "name", "shape", ""
@@ -194,13 +194,7 @@ def fix_add_weight_positional(finding: Finding) -> FixOutcome:
         other = _plan(call, kind, targets)
         if not isinstance(other, str):
             plans[id(twin(call))] = other
-
-    def transform(node: cst.FunctionDef) -> cst.FunctionDef:
-        updated = node.visit(_Keywords(plans))
-        assert isinstance(updated, cst.FunctionDef)
-        return updated
-
-    return method_fix(subject.method, transform)
+    return visit_fix(subject.method, _Keywords(plans))
 
 
 FIXES: Dict[str, FixFunction] = {"KLB301": fix_add_weight_positional}

@@ -88,3 +88,15 @@ def method_fix(
         return Fix((rewrite(method, transform(method_node(method))),))
     except CannotFix as why:
         return Declined(str(why))
+
+
+def visit_fix(method: Method, transformer: cst.CSTTransformer) -> FixOutcome:
+    """Rewrite one method with a libcst transformer (which raises CannotFix to
+    decline)."""
+
+    def transform(node: cst.FunctionDef) -> cst.FunctionDef:
+        updated = node.visit(transformer)
+        assert isinstance(updated, cst.FunctionDef)
+        return updated
+
+    return method_fix(method, transform)

@@ -187,3 +187,16 @@ def remove_calls(fn: cst.FunctionDef, calls: Sequence[cst.Call]) -> cst.Function
 
 def rename(fn: cst.FunctionDef, name: str) -> cst.FunctionDef:
     return fn.with_changes(name=fn.name.with_changes(value=name))
+
+
+class RewriteCall(cst.CSTTransformer):
+    """Rewrites one call, found by identity: ``target`` is a node of the tree as the
+    analysis left it (``cst_source.twin``), so this must be the tree's first rewrite."""
+
+    def __init__(self, target: cst.Call, rewrite: Callable[[cst.Call], cst.Call]) -> None:
+        super().__init__()
+        self.target = target
+        self.rewrite = rewrite
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        return self.rewrite(updated_node) if original_node is self.target else updated_node

@@ -13,26 +13,18 @@ import libcst as cst
 from ..model import Finding
 from ..rules.super_build_shape import SuperBuildShapeSubject
 from .cst_source import twin
-from .edits import Declined, FixFunction, FixOutcome, method_fix, subject_of
+from .edits import Declined, FixFunction, FixOutcome, subject_of, visit_fix
+from .rewrite import RewriteCall
 
 
-class _AddShape(cst.CSTTransformer):
-    """Appends ``param`` to the arguments of one call."""
-
-    def __init__(self, target: cst.Call, param: str) -> None:
-        super().__init__()
-        self.target = target
-        self.param = param
-
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
-        if original_node is not self.target:
-            return updated_node
-        args = list(updated_node.args)
-        if args:  # ``Layer.build(self)``: after ``self``
-            args[-1] = args[-1].with_changes(
-                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-            )
-        return updated_node.with_changes(args=(*args, cst.Arg(cst.Name(self.param))))
+def _with_argument(call: cst.Call, name: str) -> cst.Call:
+    """``call`` with ``name`` as its last argument (after ``self`` in
+    ``Layer.build(self)``)."""
+    args = list(call.args)
+    if args:
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        args[-1] = args[-1].with_changes(comma=comma)
+    return call.with_changes(args=(*args, cst.Arg(cst.Name(name))))
 
 
 def fix_super_build_shape(finding: Finding) -> FixOutcome:
@@ -43,14 +35,8 @@ def fix_super_build_shape(finding: Finding) -> FixOutcome:
             where = subject.method.name
             return Declined(f"the call is in {where}(), where build()'s shape is not at hand")
         return Declined("build() has no shape parameter to pass on")
-    target = twin(subject.call)
-
-    def transform(node: cst.FunctionDef) -> cst.FunctionDef:
-        updated = node.visit(_AddShape(target, param))
-        assert isinstance(updated, cst.FunctionDef)
-        return updated
-
-    return method_fix(subject.method, transform)
+    rewrite = RewriteCall(twin(subject.call), lambda call: _with_argument(call, param))
+    return visit_fix(subject.method, rewrite)
 
 
 FIXES: Dict[str, FixFunction] = {"KLB108": fix_super_build_shape}

@@ -21,9 +21,17 @@ from .. import keras_api
 from ..model import Finding, LayerClass, Method
 from ..rules.super_init import MissingSuperInitSubject, SkippedSuperInitSubject
 from .cst_source import method_node, twin
-from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix, subject_of
+from .edits import (
+    CannotFix,
+    Declined,
+    FixFunction,
+    FixOutcome,
+    method_fix,
+    subject_of,
+    visit_fix,
+)
 from .init_kwargs import DEFAULT_NAME, add_varkw, name_taken
-from .rewrite import insert_first, statement
+from .rewrite import RewriteCall, insert_first, statement
 from .walk import Visitor, walk
 
 
@@ -136,21 +144,12 @@ class _NestedCall(Visitor):
             self.nested = True
 
 
-class _BareSuper(cst.CSTTransformer):
-    """``super(X, self).__init__(...)`` -> ``super().__init__(...)`` for one call."""
-
-    def __init__(self, target: cst.Call) -> None:
-        super().__init__()
-        self.target = target
-
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
-        if original_node is not self.target:
-            return updated_node
-        func = updated_node.func
-        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)):
-            raise CannotFix("the call is not super(...).__init__(...)")
-        bare = func.value.with_changes(args=())
-        return updated_node.with_changes(func=func.with_changes(value=bare))
+def _bare_super(call: cst.Call) -> cst.Call:
+    """``super(X, self).__init__(...)`` -> ``super().__init__(...)``."""
+    func = call.func
+    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)):
+        raise CannotFix("the call is not super(...).__init__(...)")
+    return call.with_changes(func=func.with_changes(value=func.value.with_changes(args=())))
 
 
 def fix_skipped_super_init(finding: Finding) -> FixOutcome:
@@ -167,13 +166,7 @@ def fix_skipped_super_init(finding: Finding) -> FixOutcome:
     walk(method_node(subject.init), nested)
     if nested.nested:
         return Declined("the call is in a nested function, where super() needs its arguments")
-
-    def transform(node: cst.FunctionDef) -> cst.FunctionDef:
-        updated = node.visit(_BareSuper(target))
-        assert isinstance(updated, cst.FunctionDef)
-        return updated
-
-    return method_fix(subject.init, transform)
+    return visit_fix(subject.init, RewriteCall(target, _bare_super))
 
 
 def fix_super_init(finding: Finding) -> FixOutcome:

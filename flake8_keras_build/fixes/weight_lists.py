@@ -17,7 +17,7 @@ from .. import keras_api
 from ..model import Finding
 from ..rules.weight_lists import WeightListSubject
 from .cst_source import assigned_value, method_node, twin
-from .edits import Declined, FixFunction, FixOutcome, method_fix, subject_of
+from .edits import Declined, FixFunction, FixOutcome, subject_of, visit_fix
 from .moves import Drop
 from .walk import Visitor, walk
 
@@ -90,13 +90,7 @@ def fix_weight_list(finding: Finding) -> FixOutcome:
     line = found.line
     if line is None or len(line.body) != 1:
         return Declined("the assignment shares its line with other statements")
-
-    def transform(node: cst.FunctionDef) -> cst.FunctionDef:
-        updated = node.visit(Drop(line))
-        assert isinstance(updated, cst.FunctionDef)
-        return updated
-
-    return method_fix(subject.method, transform)
+    return visit_fix(subject.method, Drop(line))
 
 
 FIXES: Dict[str, FixFunction] = {"KLB109": fix_weight_list}
