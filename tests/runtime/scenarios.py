@@ -241,10 +241,6 @@ def two_inputs(run: Run) -> bool:
     return harm
 
 
-BUILD_ONE_SHAPE = (
-    "tf-keras passes one shape to every build(), so any build() with two shape "
-    "parameters raises TypeError there, yet --keras-version=2 silences this form"
-)
 invalid(
     "KLB106",
     "Bias",
@@ -252,15 +248,20 @@ invalid(
     harm=TFK_ONLY,
     quote={"tf_keras": "build() takes 1 positional argument but 2 were given"},
 )
+MISSING_SHAPE = "build() missing 1 required positional argument"
 invalid(
     "KLB106",
     "Pair",
     two_inputs,
-    quote={"keras3": "all arguments should have a _shape suffix and match an argument from call()"},
-    gaps={"tf_keras": BUILD_ONE_SHAPE},
+    quote={
+        "keras3": "all arguments should have a _shape suffix and match an argument from call()",
+        "tf_keras": MISSING_SHAPE,
+    },
 )
+invalid("KLB106", "Pair#2", two_inputs, harm=TFK_ONLY, quote={"tf_keras": MISSING_SHAPE})
 valid("KLB106", "Scale", healthy())
-valid("KLB106", "Pair", two_inputs, harm=TFK_ONLY, gaps={"tf_keras": BUILD_ONE_SHAPE})
+# Valid with --keras-version=3 only: tf-keras passes one shape.
+valid("KLB106", "Pair", two_inputs, harm=TFK_ONLY)
 valid("KLB106", "Bias", healthy(train=False), harm=TFK_ONLY)
 not_run("KLB106", "valid:Builder", PLAIN_CLASS)
 
