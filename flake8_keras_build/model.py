@@ -8,7 +8,19 @@ tree. Each fact keeps its ast node, and hands the fixes its libcst twin on deman
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+)
 
 from .analysis.layers import ClassInfo
 
@@ -273,6 +285,12 @@ class InitFacts:
     method: Method
     super_call: Optional[CallFact]
     super_arg_names: FrozenSet[str]  # names anywhere in the super().__init__ arguments
+    # Parameters that reach super().__init__ only under another keyword, e.g.
+    # ``super().__init__(units=size)``: {"size": "units"}.
+    super_renamed: Mapping[str, str]
+    # ``super().__init__`` is given a graph (``inputs``/``outputs``, or ``*args``
+    # that may carry them): a functional-style model.
+    functional: bool
     kwargs: Optional[str]  # the ``**kwargs`` parameter's name
     kwargs_forwarded: bool  # it (or a mapping made from it) reaches super().__init__
     kwargs_read: FrozenSet[str]  # keys read from it: kwargs.pop("k"), kwargs["k"] ...

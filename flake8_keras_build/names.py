@@ -39,6 +39,10 @@ class NameTable:
     bindings: Dict[str, _Target] = field(default_factory=dict)
     star_modules: List[str] = field(default_factory=list)
     classes: Dict[str, List[ast.ClassDef]] = field(default_factory=dict)
+    # How many module-level statements bind each name, and the value of its plain
+    # assignment (``PATCH_SIZE = 6``): a name bound once that way is a constant.
+    counts: Dict[str, int] = field(default_factory=dict)
+    values: Dict[str, ast.expr] = field(default_factory=dict)
 
     @classmethod
     def from_module(cls, tree: ast.Module) -> NameTable:
@@ -47,6 +51,7 @@ class NameTable:
         return table
 
     def _bind(self, name: str, target: _Target, informative: bool) -> None:
+        self.counts[name] = self.counts.get(name, 0) + 1
         # A binding that is not a dotted name (``tf = None`` in an ``except
         # ImportError`` branch) must not hide the import it falls back from.
         if not informative and self.bindings.get(name) is not None:
@@ -68,6 +73,10 @@ class NameTable:
                 self._scan_import(stmt)
             elif module_level and isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                 self._scan_assign(stmt)
+            elif module_level and isinstance(stmt, ast.AugAssign):
+                if isinstance(stmt.target, ast.Name):
+                    name = stmt.target.id
+                    self.counts[name] = self.counts.get(name, 0) + 1
             else:
                 for child in child_bodies(stmt):
                     self._scan(child, module_level)
@@ -101,6 +110,8 @@ class NameTable:
         for target in targets:
             if isinstance(target, ast.Name):
                 self._bind(target.id, resolved, resolved is not None)
+                if value is not None:
+                    self.values[target.id] = value
             elif isinstance(target, (ast.Tuple, ast.List)):
                 for elt in target.elts:
                     if isinstance(elt, ast.Name):
@@ -116,6 +127,12 @@ class NameTable:
         if not isinstance(target, str):
             return None
         return f"{target}.{rest}" if rest else target
+
+    def constant(self, name: str) -> Optional[ast.expr]:
+        """The value of a module-level name bound once, by a plain assignment."""
+        if self.counts.get(name) != 1:
+            return None
+        return self.values.get(name)
 
     def local_class(self, dotted: str) -> Optional[ast.ClassDef]:
         """The class of this file that a bare base name refers to, if any."""

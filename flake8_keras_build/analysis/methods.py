@@ -73,27 +73,27 @@ def source_text(lines: Sequence[str], node: ast.AST) -> str:
     return text.decode("utf-8", errors="replace")
 
 
-def _param(arg: ast.arg, kind: str, default: Optional[ast.expr]) -> Param:
+def _param(arg: ast.arg, kind: str, default: Optional[ast.expr], names: NameTable) -> Param:
     return Param(
         arg.arg,
         kind,
         default is not None,
-        value_kind(default) if default is not None else "",
+        value_kind(default, names) if default is not None else "",
         annotation_kind(arg.annotation) if arg.annotation is not None else "",
     )
 
 
-def _params(node: Function) -> List[Param]:
+def _params(node: Function, names: NameTable) -> List[Param]:
     a = node.args
     positional = a.posonlyargs + a.args
     defaults: List[Optional[ast.expr]] = [None] * (len(positional) - len(a.defaults))
     defaults += a.defaults
-    params = [_param(arg, "positional", d) for arg, d in zip(positional, defaults)]
+    params = [_param(arg, "positional", d, names) for arg, d in zip(positional, defaults)]
     if a.vararg is not None:
-        params.append(_param(a.vararg, "vararg", None))
-    params += [_param(arg, "keyword", d) for arg, d in zip(a.kwonlyargs, a.kw_defaults)]
+        params.append(_param(a.vararg, "vararg", None, names))
+    params += [_param(arg, "keyword", d, names) for arg, d in zip(a.kwonlyargs, a.kw_defaults)]
     if a.kwarg is not None:
-        params.append(_param(a.kwarg, "varkw", None))
+        params.append(_param(a.kwarg, "varkw", None, names))
     return params
 
 
@@ -129,26 +129,36 @@ _PLAIN_TYPES = frozenset(
 )
 
 
-def value_kind(node: ast.expr) -> str:
+def value_kind(node: ast.expr, names: Optional[NameTable] = None, depth: int = 0) -> str:
     """ "plain" for values Keras' automatic config saves (numbers, strings, None,
-    booleans, containers of them, names of constants), else "object"."""
+    booleans, containers of them, module-level names bound once to such a value),
+    else "object"."""
     if isinstance(node, ast.Constant):
         return "object" if node.value is Ellipsis else "plain"
     if isinstance(node, ast.UnaryOp):
-        return value_kind(node.operand)
+        return value_kind(node.operand, names, depth)
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
-        kinds = [value_kind(e.value if isinstance(e, ast.Starred) else e) for e in node.elts]
+        elements = (e.value if isinstance(e, ast.Starred) else e for e in node.elts)
+        kinds = [value_kind(e, names, depth) for e in elements]
         return "object" if "object" in kinds else "plain"
     if isinstance(node, ast.Dict):
         pairs = zip(node.keys, node.values)
-        plain = all(k is not None and value_kind(v) == "plain" for k, v in pairs)
+        plain = all(k is not None and value_kind(v, names, depth) == "plain" for k, v in pairs)
         return "plain" if plain else "object"
     if isinstance(node, ast.Name):
-        # A CamelCase name is a class; a lower-case one is most likely a constant.
-        return "object" if node.id[:1].isupper() and node.id not in _PLAIN_NAMES else "plain"
+        if node.id in _PLAIN_NAMES:
+            return "plain"
+        # RULES v1.2 (KLB204): a module-level name bound once to a plain value is that
+        # value (``PATCH_SIZE = 6``); one bound to a call, a class, a lambda, more
+        # than once or not in this module may hold an object.
+        bound = names.constant(node.id) if names is not None and depth < _MAX_DEPTH else None
+        return "object" if bound is None else value_kind(bound, names, depth + 1)
     if isinstance(node, ast.Attribute):
         return "object" if node.attr[:1].isupper() else "plain"
     return "object"  # calls, lambdas, comprehensions, f-strings ...
+
+
+_MAX_DEPTH = 8  # ``B = A``, ``C = B``...: how far a constant is followed
 
 
 def annotation_kind(node: ast.expr) -> str:
@@ -369,7 +379,7 @@ def build_method(node: Function, lines: Sequence[str], index: ClassIndex) -> Met
     method = Method(
         name=node.name,
         pos=Pos(node.lineno, node.col_offset),
-        params=_params(node),
+        params=_params(node, index.names),
         calls=walker.calls,
         assigns=walker.assigns,
         only_raises=_only_raises(node),

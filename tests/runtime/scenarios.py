@@ -471,11 +471,17 @@ invalid(
 )
 valid("KLB204", "Scale", reloads(factor=5.0, keys=("factor",)))
 not_run("KLB204", "valid:ScaledDense", "imports a decorator from a package that does not exist (mypkg)")
-RENAMED = (
-    "the argument reaches super().__init__ under another name (units=size): Dense's "
-    "config saves units, and from_config calls Renamed(units=...), which has no size"
-)
-valid("KLB204", "Renamed", reloads(size=3), harm=BOTH, gaps={"keras3": RENAMED, "tf_keras": RENAMED})
+invalid("KLB204", "Renamed", reloads(size=3))
+
+
+def object_initializer(run: Run) -> bool:
+    return reloads(initializer=run.keras.initializers.Zeros())(run)
+
+
+invalid("KLB204", "Scaled", object_initializer, quote={"keras3": NON_SERIALIZABLE, "tf_keras": NON_SERIALIZABLE})
+valid("KLB204", "Sized", reloads(3, keys=("units",)))
+valid("KLB204", "Renamed", reloads(size=3))
+valid("KLB204", "Patches", reloads(patch_size=4, keys=("patch_size",)))
 
 LOST: Dict[str, Any] = {"name": "custom", "trainable": False, "dtype": "float16"}
 invalid("KLB205", "Scale", reloads(2.0, **LOST))
@@ -485,15 +491,12 @@ invalid("KLB205", "Scale#2", reloads(2.0))
 invalid("KLB205", "Tagged", reloads("a", **LOST))
 not_run("KLB205", "invalid:TinyBackbone", "needs keras_hub, which the lane does not install")
 invalid("KLB205", "Scale#3", reloads(2.0, **LOST))
-MODEL_CONFIG = (
-    "a Model subclass is not flagged (a functional-style model must not chain to "
-    "Functional.get_config), yet this one loses name, trainable and dtype just the same"
-)
-valid("KLB205", "Net", reloads(3, **LOST), harm=BOTH, gaps={"keras3": MODEL_CONFIG, "tf_keras": MODEL_CONFIG})
-UNKNOWN_CONFIG = (
-    "a config the linter cannot see into; this one saves name but loses trainable and dtype"
-)
-valid("KLB205", "Scale", reloads(2.0, **LOST), harm=BOTH, gaps={"keras3": UNKNOWN_CONFIG, "tf_keras": UNKNOWN_CONFIG})
+invalid("KLB205", "Net", reloads(3, **LOST))
+invalid("KLB205", "Scale#4", reloads(2.0, **LOST))
+# A functional model takes no dtype in tf-keras ("keyword arguments passed to Model
+# aren't supported"): the lane names and freezes it.
+valid("KLB205", "Net", reloads(3, name="custom", trainable=False))
+valid("KLB205", "Scale", reloads(2.0, **LOST))
 
 invalid("KLB206", "Encoder", reloads(3, sparse=True, keys=("sparse",)))
 invalid(
@@ -512,6 +515,8 @@ def norm_layer(run: Run) -> bool:
 
 invalid("KLB206", "Block", norm_layer)
 invalid("KLB206", "BaseConv", reloads(2, 8, keys=("rank",)))
+invalid("KLB206", "Patches", reloads(patch_size=4, keys=("patch_size",)))
+invalid("KLB206", "Renamed", reloads(size=3, scale=2.0, keys=("scale",)))
 valid("KLB206", "Encoder", reloads(3, sparse=True, keys=("sparse",)))
 valid("KLB206", "Encoder#2", reloads(3, sparse=True))
 
