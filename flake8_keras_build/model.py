@@ -113,6 +113,7 @@ class CallFact:
     first_arg: str  # the first positional argument: "str", "sequence", "other" or ""
     stmt_pos: Pos  # the innermost statement holding the call
     tree: Any = field(repr=False, compare=False)  # the ``ast.Call``
+    keywords: Tuple[str, ...] = ()  # the keywords passed, "**" for a ``**mapping``
     method: Optional[Method] = field(default=None, repr=False, compare=False)
     # The dotted callee a layer construction would have, and who can tell whether it
     # is a layer class: that may mean reading another module of the project, which

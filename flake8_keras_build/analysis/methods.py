@@ -351,6 +351,7 @@ class _FactWalk:
                 first_arg=_arg_kind(positional_args[0]) if positional_args else "",
                 stmt_pos=self._statements[-1] if self._statements else pos,
                 tree=node,
+                keywords=tuple(k.arg or "**" for k in node.keywords),
                 constructor=constructor,
                 classify=self.index.is_layer_constructor if constructor else None,
             )

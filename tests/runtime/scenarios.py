@@ -568,22 +568,16 @@ def with_spec(run: Run) -> bool:
 
 LEADING_NAME = "name must be passed as a keyword argument."
 LEADING_SHAPE = 'can only concatenate tuple (not "str") to tuple'
-invalid(
-    "KLB301",
-    "Total",
-    metric,
-    harm=TFK_ONLY,
-    fixed_harm=TFK_ONLY,
-    fixed_gaps={
-        "tf_keras": "the fixed code fails in tf-keras: its Metric.add_weight() requires a name"
-    },
-)
+METRIC_NAME = "Metric.add_weight() missing 1 required positional argument: 'name'"
+invalid("KLB301", "Total", metric, harm=TFK_ONLY)
+invalid("KLB301", "Count", metric, harm=TFK_ONLY, quote={"tf_keras": METRIC_NAME})
 invalid("KLB301", "Affine", healthy(train=False), harm=K3_ONLY, quote={"keras3": LEADING_NAME})
 invalid("KLB301", "Scale", healthy(train=False), harm=TFK_ONLY, quote={"tf_keras": LEADING_SHAPE})
 invalid("KLB301", "Scale#2", with_spec, harm=TFK_ONLY)
 invalid("KLB301", "Scale#3", healthy(train=False), harm=BOTH)
 valid("KLB301", "Scale", healthy())
 valid("KLB301", "Legacy", healthy(train=False), harm=K3_ONLY)
+valid("KLB301", "Count", metric, harm=TFK_ONLY)
 
 
 # --- KLB302: learning_phase() --------------------------------------------------------
