@@ -619,53 +619,66 @@ def _number(value: Any) -> Any:
 
 
 def set_phase(run: Run) -> bool:
+    """Run the module, then call a model with dropout as inference code does
+    (``model(x)``, no ``training``). Harm: the module raises, or dropout runs."""
     try:
-        return module_runs(run)
+        if module_runs(run):
+            return True
+        keras = run.keras
+        inputs = keras.Input((8,))
+        model = keras.Model(inputs, keras.layers.Dropout(0.5)(inputs))
+        x = run.x(4, 8)
+        called = run.attempt("model(x), no training=", lambda: model(x))
+        if not called.ok:
+            return True
+        kept = run.same(called.value, x)
+        run.note("model(x) returns its input (no dropout at inference)", kept)
+        return not kept
     finally:
         # A global: leave it as tf-keras starts (no phase set) for the next tests.
         run.flavour.reset()
 
 
 NO_PHASE = "module 'keras.backend' has no attribute 'learning_phase'"
-PHASE_FIT = (
-    "fit passes training=True, so the fallback never reads learning_phase(); read "
-    "eagerly it is 0, right for inference: no harm shown by this example"
-)
-invalid(
-    "KLB302",
-    "Noisy",
-    learning_phase,
-    harm=K3_ONLY,
-    quote={"keras3": NO_PHASE},
-    gaps={"tf_keras": PHASE_FIT},
-)
-invalid(
-    "KLB302",
-    "<module>",
-    set_phase,
-    harm=K3_ONLY,
-    gaps={"tf_keras": "tf-keras runs set_learning_phase(1) (deprecated); the rule's Keras 2 harm is about reading the phase"},
-)
+# The fallback: harm in Keras 3 only (tf-keras fills training first: fit passes True,
+# so the fallback is never read there).
+invalid("KLB302", "Noisy", learning_phase, harm=K3_ONLY, quote={"keras3": NO_PHASE})
+invalid("KLB302", "<module>", set_phase)
 invalid("KLB302", "Noisy#2", learning_phase, quote={"keras3": NO_PHASE})
 invalid("KLB302", "Noisy#3", learning_phase, quote={"keras3": NO_PHASE})
 invalid("KLB302", "Noisy#4", learning_phase, quote={"keras3": NO_PHASE})
 valid("KLB302", "<module>", module_runs)
+# Valid with --keras-version=2 only.
+valid("KLB302", "Noisy", learning_phase, harm=K3_ONLY)
 
 
 # --- KLB303: training without a default ---------------------------------------------
 
 invalid("KLB303", "Noisy", healthy(), harm=K3_ONLY, quote={"keras3": "missing a required argument: 'training'"})
 invalid("KLB303", "Noisy#2", healthy(), harm=K3_ONLY, quote={"keras3": "missing a required argument: 'training'"})
-invalid(
-    "KLB303",
-    "Masked",
-    healthy(),
-    harm=BOTH,
-    gaps={
-        "tf_keras": "tf-keras fails too, on mask (no default either: 'missing 1 required "
-        "positional argument: mask'), yet the rule is off with --keras-version=2"
-    },
-)
+
+
+def masked(run: Run) -> bool:
+    """A layer whose ``call`` requires a mask, used as such a layer is: called with a
+    mask, and after a ``Masking`` layer in a functional model (called without one,
+    it would fail in both versions for want of the mask, not of ``training``)."""
+    import numpy as np
+
+    keras = run.keras
+    layer = run.cls()
+    x = run.x(2, 3, 4)
+    mask = np.ones((2, 3), dtype=bool)
+    if not run.attempt("call with mask=", lambda: layer(x, mask=mask)).ok:
+        return True
+    inputs = keras.Input((3, 4))
+    built = run.attempt(
+        "functional model after Masking",
+        lambda: keras.Model(inputs, run.cls()(keras.layers.Masking()(inputs))),
+    )
+    return not built.ok
+
+
+invalid("KLB303", "Masked", masked, harm=K3_ONLY, quote={"keras3": "missing a required argument: 'training'"})
 valid("KLB303", "Noisy", healthy())
 valid("KLB303", "Noisy#2", healthy(), harm=K3_ONLY)
 
