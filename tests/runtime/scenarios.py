@@ -217,16 +217,9 @@ invalid(
 )
 invalid("KLB105", "Parent", manual_build(), harm=TFK_ONLY)
 invalid("KLB105", "Masked", manual_build(), harm=TFK_ONLY)
-invalid(
-    "KLB105",
-    "WideDense",
-    manual_build(args=(3,)),
-    harm=BOTH,
-    gaps={
-        "keras3": "a harm of another kind, in both versions: without super().build(), "
-        "Dense.build never runs, so Dense.call has no kernel"
-    },
-)
+# A subclass of Dense: Dense.build() never runs, so Dense.call has no kernel (both).
+invalid("KLB105", "WideDense", manual_build(args=(3,)))
+invalid("KLB105", "WideDense#2", manual_build(args=(3,)), quote={"keras3": "None is not a valid value for jnp.array"})
 valid("KLB105", "Scale", manual_build())
 valid("KLB105", "Checked", manual_build())
 not_run("KLB105", "valid:Abstract", "an abstract build(): raising NotImplementedError is its purpose")
