@@ -9,7 +9,7 @@ is parsed then, once per method.
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Set, Union
 
 from ..keras_api import is_variable_factory
 from ..model import AssignFact, CallFact, Guard, LayerClass, Method, Param, Pos
@@ -196,6 +196,9 @@ def annotation_kind(node: ast.expr) -> str:
     return "object"
 
 
+# A comprehension binds its targets before its element runs (written first).
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
 _COMPOUND = (
     (
         ast.FunctionDef,
@@ -241,6 +244,7 @@ class _FactWalk:
         self._guards: List[Guard] = []
         self._targets: List[Optional[str]] = []
         self._statements: List[Pos] = []
+        self._locals: Set[str] = set()  # names bound so far (assignments, loops)
 
     def body(self, statements: Sequence[ast.AST]) -> None:
         for stmt in statements:
@@ -258,6 +262,11 @@ class _FactWalk:
         elif node_type is ast.Assign or node_type is ast.AnnAssign or node_type is ast.AugAssign:
             self._assignment(node)  # type: ignore[arg-type]
         elif node_type is not ast.ClassDef:  # nested classes are analysed on their own
+            if node_type is ast.For or node_type is ast.AsyncFor:
+                self._bind(node.target)  # type: ignore[attr-defined]
+            elif node_type in _COMPREHENSIONS:
+                for generator in node.generators:  # type: ignore[attr-defined]
+                    self._bind(generator.target)
             for child in children(node):
                 self.visit(child)
         if statement:
@@ -289,8 +298,18 @@ class _FactWalk:
             return target.attr
         return None
 
+    def _bind(self, target: ast.expr) -> None:
+        """Names a loop or an assignment binds (``layer``, ``a, b``)."""
+        if type(target) is ast.Name:
+            self._locals.add(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._bind(element)
+
     def _assignment(self, node: Union[ast.Assign, ast.AnnAssign, ast.AugAssign]) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            self._bind(target)
         stored: Optional[str] = None
         for target in targets:
             attr = self._self_target(target)
@@ -331,6 +350,7 @@ class _FactWalk:
                 receiver = "expr"
         elif isinstance(func, ast.Name):
             attr = func.id
+        dynamic = func.id in self._locals if isinstance(func, ast.Name) else not attr
         constructor: Optional[str] = None
         if creates is None and receiver not in {"self", "super", "attr"}:
             constructor = ast_dotted(func)
@@ -352,6 +372,7 @@ class _FactWalk:
                 stmt_pos=self._statements[-1] if self._statements else pos,
                 tree=node,
                 keywords=tuple(k.arg or "**" for k in node.keywords),
+                dynamic=dynamic,
                 constructor=constructor,
                 classify=self.index.is_layer_constructor if constructor else None,
             )

@@ -305,13 +305,11 @@ invalid(
         "keras3": ("but the layer was expecting 1 weights", "variables, but received 0 variables during loading"),
         "tf_keras": "but the layer was expecting 1 weights",
     },
-    gaps={
-        "tf_keras": "set_weights() after build() fails in tf-keras too, yet the rule is "
-        "silenced by --keras-version=2 (saving and loading do work there)"
-    },
 )
 valid("KLB107", "Block", children_built())
 valid("KLB107", "Block#2", children_built((2, 8)))
+valid("KLB107", "Block#3", children_built())
+valid("KLB107", "Block#4", children_built())
 
 
 # --- KLB201 / KLB202: super().__init__() --------------------------------------------
