@@ -71,7 +71,7 @@ class MissingSuperInit(Rule):
                 def __init__(  # error
                     self,
                     units,
-                    **options,
+                    **kwargs,
                 ):
                     \"\"\"Gates the last axis.\"\"\"
                     # sub-layers
@@ -86,13 +86,28 @@ class MissingSuperInit(Rule):
                 def __init__(
                     self,
                     units,
-                    **options,
+                    **kwargs,
                 ):
                     \"\"\"Gates the last axis.\"\"\"
-                    super().__init__(**options)
+                    super().__init__(**kwargs)
                     # sub-layers
                     self.dense = keras.layers.Dense(units)
             """,
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Gate(keras.layers.Layer):
+                def __init__(self, units, **options):  # error
+                    self.dense = keras.layers.Dense(units)
+            """,
+            note=(
+                "no fix: Keras' automatic config gives `name`, `trainable` and `dtype` back "
+                "only to a `**kwargs` named `kwargs`; `super().__init__(**options)` would "
+                "leave a layer that loses its name on reload"
+            ),
         ),
         Invalid(
             """
