@@ -307,7 +307,7 @@ class InitFacts:
 class EarlyFact:
     pos: Pos
     what: str  # "self.add_weight()", "self.supports_masking", ...
-    kind: str  # "method", "attribute", "sublayer"
+    kind: str  # "method", "attribute", "sublayer", "parameter" (a Model's, assigned as is)
 
 
 @dataclass

@@ -277,9 +277,15 @@ def _early_facts(layer: LayerClass, init: Method, super_pos: Optional[Pos]) -> L
             early.append(
                 EarlyFact(call.stmt_pos, f"self.{call.stored_on_self.rstrip('[]')}", "sublayer")
             )
+    params = {p.name for p in init.params[1:]}
     for assign in init.assigns:
-        if (assign.pos.line, assign.pos.col) < cut and assign.attr in keras_api.OWNED_ATTRIBUTES:
+        if (assign.pos.line, assign.pos.col) >= cut:
+            continue
+        if assign.attr in keras_api.OWNED_ATTRIBUTES:
             early.append(EarlyFact(assign.pos, f"self.{assign.attr}", "attribute"))
+        elif layer.kind == "model" and not assign.augmented and assign.value_text in params:
+            # ``self.backbone = backbone``: a layer only if the caller passes one.
+            early.append(EarlyFact(assign.pos, f"self.{assign.attr}", "parameter"))
     early.sort(key=lambda e: (e.pos.line, e.pos.col))
     return early
 

@@ -355,16 +355,9 @@ invalid("KLB202", "Masked", keras_attributes)
 invalid("KLB202", "Net", keras_attributes, harm=TFK_ONLY, quote={"tf_keras": MODEL_EARLY})
 invalid("KLB202", "Counter", keras_attributes, quote={"keras3": "you forgot to call super().__init__()"})
 valid("KLB202", "Tokenizer", healthy(kwargs={"vocabulary": ["a", "b"]}))
-valid(
-    "KLB202",
-    "Wrapper",
-    with_backbone,
-    harm=TFK_ONLY,
-    gaps={
-        "tf_keras": "not flagged by design (the value of backbone is only known at run "
-        "time); given a layer, tf-keras raises 'forgot to call super().__init__()'"
-    },
-)
+invalid("KLB202", "Wrapper", with_backbone, harm=TFK_ONLY, quote={"tf_keras": MODEL_EARLY})
+# Valid with --keras-version=3 only.
+valid("KLB202", "Wrapper", with_backbone, harm=TFK_ONLY)
 valid("KLB202", "Net", keras_attributes, harm=TFK_ONLY)
 
 
