@@ -255,6 +255,11 @@ def fix_init_kwargs(finding: Finding) -> FixOutcome:
     why = _not_mechanical(subject.cls, method, calls[0])
     if why is not None:
         return Declined(why)
+    if finding.code == "KLB203" and subject.cls.defines("from_config"):
+        return Declined(
+            "from_config() rebuilds the layer: accepting **kwargs would not give the "
+            "reloaded layer its name back; pass the saved keywords there by hand"
+        )
     call: cst.Call = calls[0].node
     return method_fix(method, lambda node: forward_varkw(node, call, name))
 
