@@ -114,8 +114,8 @@ class CallFact:
     stmt_pos: Pos  # the innermost statement holding the call
     tree: Any = field(repr=False, compare=False)  # the ``ast.Call``
     keywords: Tuple[str, ...] = ()  # the keywords passed, "**" for a ``**mapping``
-    # The callee is a value of the method, not a named function or method: a local
-    # (``layer(x)`` in ``for layer in self.blocks``) or an expression
+    # The callee is a value of the method, not a named function or method: a loop
+    # variable (``layer(x)`` in ``for layer in self.blocks``) or an expression
     # (``getattr(self, name)(x)``, ``self.blocks[0](x)``).
     dynamic: bool = False
     method: Optional[Method] = field(default=None, repr=False, compare=False)

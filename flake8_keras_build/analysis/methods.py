@@ -244,7 +244,7 @@ class _FactWalk:
         self._guards: List[Guard] = []
         self._targets: List[Optional[str]] = []
         self._statements: List[Pos] = []
-        self._locals: Set[str] = set()  # names bound so far (assignments, loops)
+        self._locals: Set[str] = set()  # names loops have bound so far
 
     def body(self, statements: Sequence[ast.AST]) -> None:
         for stmt in statements:
@@ -299,7 +299,8 @@ class _FactWalk:
         return None
 
     def _bind(self, target: ast.expr) -> None:
-        """Names a loop or an assignment binds (``layer``, ``a, b``)."""
+        """Names a loop binds (``layer``, ``name, layer``): its values come from what
+        it iterates, which may be the class's layers."""
         if type(target) is ast.Name:
             self._locals.add(target.id)
         elif isinstance(target, (ast.Tuple, ast.List)):
@@ -308,8 +309,6 @@ class _FactWalk:
 
     def _assignment(self, node: Union[ast.Assign, ast.AnnAssign, ast.AugAssign]) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        for target in targets:
-            self._bind(target)
         stored: Optional[str] = None
         for target in targets:
             attr = self._self_target(target)

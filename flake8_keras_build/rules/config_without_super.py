@@ -296,9 +296,12 @@ class ConfigWithoutSuper(Rule):
         if value is None or value.from_super:
             return
         lost = [key for key in KERAS_KEYWORDS if key not in value.keys]
-        # A config that saves name and dtype itself decided what it keeps (Keras' own
-        # InputLayer and Discretization: layers without trainable weights).
-        if "name" not in lost and "dtype" not in lost:
+        accepted = accepted_keywords(layer, settings)
+        # A config that saves its name decided what else it keeps (Keras' own
+        # InputLayer and Discretization save dtype, not trainable: they have no
+        # trainable weights) unless it drops a dtype its constructor takes.
+        takes_dtype = accepted is not None and "dtype" in accepted
+        if "name" not in lost and not ("dtype" in lost and takes_dtype):
             return
         frozen = f" (a frozen {layer.kind} comes back trainable)" if "trainable" in lost else ""
         # tf-keras' Model.get_config() returns {} once a subclass overrides it
@@ -313,11 +316,7 @@ class ConfigWithoutSuper(Rule):
             "get_config() does not start from super().get_config(): "
             f"{_listed(lost)} {'is' if len(lost) == 1 else 'are'} lost on reload{frozen}{by_hand}",
             # The fix merges the base config only when reload accepts its keys.
-            Subject(
-                layer,
-                layer.methods["get_config"],
-                detail=(("accepted", accepted_keywords(layer, settings)),),
-            ),
+            Subject(layer, layer.methods["get_config"], detail=(("accepted", accepted),)),
         )
 
 
