@@ -120,17 +120,7 @@ valid("KLB102", "Lazy", healthy(), harm=K3_ONLY)
 invalid("KLB103", "Head", state_in_call(), quote={"tf_keras": SINGLETON})
 invalid("KLB103", "Block", state_in_call((2, 4, 4, 3)), quote={"keras3": LOCKED})
 invalid("KLB103", "Head#2", state_in_call(args=(3,)), quote={"keras3": LOCKED})
-invalid(
-    "KLB103",
-    "Net",
-    state_in_call(),
-    harm=K3_ONLY,
-    gaps={
-        "keras3": "a harm of another kind: the example's Gate defines no call(), which "
-        "Keras 3's Layer.call refuses (NotImplementedError); Gate has no weights to re-create",
-        "tf_keras": "the example's Gate has no weights, so a new Gate on every call loses nothing",
-    },
-)
+invalid("KLB103", "Net", state_in_call(), quote={"tf_keras": SINGLETON})
 valid("KLB103", "Head", healthy())
 valid("KLB103", "Counted", healthy())
 
