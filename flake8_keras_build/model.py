@@ -164,6 +164,9 @@ class AssignFact:
     attr: str
     augmented: bool = False
     conditional: bool = False  # under an ``if``: lazy, one-time initialisation at most
+    # The value is computed from the method's data (its locals, or its parameters
+    # without a default), not static metadata (shapes, dtypes, lengths) or flags.
+    computed: bool = False
     tree: Any = field(default=None, repr=False, compare=False)  # the ast statement
     method: Optional[Method] = field(default=None, repr=False, compare=False)
     # Source text of the value, made on first use: few rules read it.
@@ -213,6 +216,8 @@ class Method:
     assigns: List[AssignFact]
     only_raises: bool  # the body only raises (an abstract method)
     tree: Any = field(repr=False, compare=False)  # the ``ast.FunctionDef``
+    # Where the method reads each ``self.<attr>`` (calls of ``self.<attr>(...)`` too).
+    self_reads: Dict[str, List[Pos]] = field(default_factory=dict, compare=False)
     lines: Sequence[str] = field(default=(), repr=False, compare=False)  # the file's
     _cst: Any = field(default=None, init=False, repr=False, compare=False)
 

@@ -9,12 +9,12 @@ is parsed then, once per method.
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Sequence, Set, Union
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Union
 
 from ..keras_api import is_variable_factory
 from ..model import AssignFact, CallFact, Guard, LayerClass, Method, Param, Pos
 from ..names import NameTable, ast_dotted
-from .ast_walk import children, source_order
+from .ast_walk import children, source_order, walk
 from .layers import ClassIndex, ClassInfo
 from .method_selection import class_functions, selected_methods
 
@@ -235,7 +235,7 @@ class _FactWalk:
     """One pass over a method body collecting calls and ``self.<attr>`` assignments,
     with the conditions around them and where their results are stored."""
 
-    def __init__(self, lines: Sequence[str], index: ClassIndex) -> None:
+    def __init__(self, lines: Sequence[str], index: ClassIndex, data: Set[str]) -> None:
         self.lines = lines
         self.index = index
         self.names: NameTable = index.names
@@ -245,6 +245,10 @@ class _FactWalk:
         self._targets: List[Optional[str]] = []
         self._statements: List[Pos] = []
         self._locals: Set[str] = set()  # names loops have bound so far
+        # Names that hold the method's data: its parameters without a default, and
+        # the names bound so far to values made from them.
+        self._data = data
+        self.reads: Dict[str, List[Pos]] = {}
 
     def body(self, statements: Sequence[ast.AST]) -> None:
         for stmt in statements:
@@ -261,16 +265,24 @@ class _FactWalk:
             self._if(node)  # type: ignore[arg-type]
         elif node_type is ast.Assign or node_type is ast.AnnAssign or node_type is ast.AugAssign:
             self._assignment(node)  # type: ignore[arg-type]
+        elif node_type is ast.Attribute:
+            self._attribute(node)  # type: ignore[arg-type]
         elif node_type is not ast.ClassDef:  # nested classes are analysed on their own
             if node_type is ast.For or node_type is ast.AsyncFor:
-                self._bind(node.target)  # type: ignore[attr-defined]
+                self._loop(node.target, node.iter)  # type: ignore[attr-defined]
             elif node_type in _COMPREHENSIONS:
                 for generator in node.generators:  # type: ignore[attr-defined]
-                    self._bind(generator.target)
+                    self._loop(generator.target, generator.iter)
             for child in children(node):
                 self.visit(child)
         if statement:
             self._statements.pop()
+
+    def _attribute(self, node: ast.Attribute) -> None:
+        """``self.<attr>`` read (KLB304 asks who reads what ``call`` stores)."""
+        if _is_self(node.value) and type(node.ctx) is ast.Load:
+            self.reads.setdefault(node.attr, []).append(Pos(node.lineno, node.col_offset))
+        self.visit(node.value)
 
     # Guards: which branch of which condition a fact sits in.
     def _if(self, node: Union[ast.If, ast.IfExp]) -> None:
@@ -298,6 +310,11 @@ class _FactWalk:
             return target.attr
         return None
 
+    def _loop(self, target: ast.expr, iterated: ast.expr) -> None:
+        self._bind(target)
+        if _mentions(iterated, self._data):
+            self._data.update(_bound_names(target))
+
     def _bind(self, target: ast.expr) -> None:
         """Names a loop binds (``layer``, ``name, layer``): its values come from what
         it iterates, which may be the class's layers."""
@@ -320,8 +337,11 @@ class _FactWalk:
                         augmented=isinstance(node, ast.AugAssign),
                         conditional=bool(self._guards),
                         tree=node,
+                        computed=node.value is not None and _computed(node.value, self._data),
                     )
                 )
+            elif node.value is not None and _mentions(node.value, self._data):
+                self._data.update(_bound_names(target))
             stored = stored or attr
         self._targets.append(stored)
         for child in children(node):
@@ -392,8 +412,80 @@ class _FactWalk:
         return resolved is not None and is_variable_factory(resolved)
 
 
+# Static metadata a value may be made of (KLB304: equal on every trace): shapes,
+# dtypes, lengths, specs.
+_STATIC_ATTRIBUTES = frozenset({"shape", "dtype", "rank", "ndim"})
+_STATIC_CALLS = frozenset(
+    {
+        "len",
+        "int",
+        "float",
+        "bool",
+        "str",
+        "isinstance",
+        "range",
+        "TensorShape",
+        "InputSpec",
+        "int_shape",
+        "get_shape",
+        "as_list",
+    }
+)
+
+
+def _mentions(value: ast.expr, names: Set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in walk(value))
+
+
+def _computed(value: ast.expr, data: Set[str]) -> bool:
+    """The value is made from the method's data (a tensor of the call, most likely),
+    not only from static metadata, constants, ``self`` or module-level names, and
+    is not an object constructed there (a ``CamelCase(...)`` helper or layer)."""
+    if isinstance(value, ast.Call):
+        func = value.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name[:1].isupper():
+            return False
+    found = False
+    for node in walk(value):
+        node_type = type(node)
+        if node_type is ast.Attribute and node.attr in _STATIC_ATTRIBUTES:  # type: ignore[attr-defined]
+            return False
+        if node_type is ast.Call:
+            func = node.func  # type: ignore[attr-defined]
+            name = func.attr if type(func) is ast.Attribute else getattr(func, "id", "")
+            if name in _STATIC_CALLS:
+                return False
+        elif node_type is ast.Lambda:
+            return False
+        elif node_type is ast.Name and node.id in data:  # type: ignore[attr-defined]
+            if "shape" in node.id:  # type: ignore[attr-defined]
+                return False  # ``input_shape``: a static shape
+            found = True
+    return found
+
+
+def _bound_names(target: ast.expr) -> Iterator[str]:
+    """The plain names an assignment target binds: ``x``, ``a, b``, ``[a, *b]``."""
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, ast.Starred):
+        yield from _bound_names(target.value)
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from _bound_names(element)
+
+
+def _data_params(node: Function) -> Set[str]:
+    """Parameters without a default, but ``self``: the call's inputs."""
+    a = node.args
+    positional = a.posonlyargs + a.args
+    required = positional[1 : len(positional) - len(a.defaults)]
+    return {arg.arg for arg in required}
+
+
 def build_method(node: Function, lines: Sequence[str], index: ClassIndex) -> Method:
-    walker = _FactWalk(lines, index)
+    walker = _FactWalk(lines, index, _data_params(node))
     walker.body(node.body)
     walker.calls.sort(key=lambda c: source_order(c.tree))
     walker.assigns.sort(key=lambda a: source_order(a.tree))
@@ -406,6 +498,7 @@ def build_method(node: Function, lines: Sequence[str], index: ClassIndex) -> Met
         only_raises=_only_raises(node),
         tree=node,
         lines=lines,
+        self_reads=walker.reads,
     )
     for call in method.calls:
         call.method = method

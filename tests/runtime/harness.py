@@ -121,6 +121,8 @@ def clean(text: str) -> str:
     text = re.sub(r"-?\d+\.\d{4,}(?:e[-+]?\d+)?", "…", text)
     text = _ADDRESS.sub("", text)
     text = re.sub(r"(/tmp|/var/folders)/\S+", "<tmp>", text)
+    # Where the venv lives differs between machines (jax names its own files).
+    text = re.sub(r"\S*/site-packages/", "<site-packages>/", text)
     text = " ".join(text.split())
     return text if len(text) <= _LIMIT else text[: _LIMIT - 1] + "…"
 

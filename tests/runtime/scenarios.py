@@ -653,19 +653,49 @@ valid("KLB303", "Noisy#2", healthy(), harm=K3_ONLY)
 # --- KLB304: Python state in call() --------------------------------------------------
 
 
-def counts_steps(run: Run) -> bool:
-    """Train 8 steps; harm if the counter did not count 8."""
-    keras = run.keras
-    layer = run.cls()
-    inputs = keras.Input((4,))
-    model = keras.Model(inputs, layer(inputs))
-    before = float(run.array(layer.calls))
-    if fit(run, model, (1, 4), steps=8):
-        return True
-    counted = float(run.array(layer.calls)) - before
-    run.note("calls counted by 8 fit steps", int(counted))
-    return counted != 8
+def counts_steps(attr: str = "calls", count: Any = float) -> Probe:
+    """Train 8 steps; harm if ``layer.<attr>`` (through ``count``) did not count 8."""
+
+    def probe(run: Run) -> bool:
+        keras = run.keras
+        layer = run.cls()
+        inputs = keras.Input((4,))
+        model = keras.Model(inputs, layer(inputs))
+        before = count(_value(run, getattr(layer, attr)))
+        if fit(run, model, (1, 4), steps=8):
+            return True
+        counted = count(_value(run, getattr(layer, attr))) - before
+        run.note(f"self.{attr} counted by 8 fit steps", int(counted))
+        return counted != 8
+
+    return probe
 
 
-invalid("KLB304", "Counted", counts_steps)
+def _value(run: Run, value: Any) -> Any:
+    return value if isinstance(value, (int, float, list)) else run.array(value)
+
+
+def kept_tensor(attr: str) -> Probe:
+    """Predict with a functional model, then read ``layer.<attr>`` as user code does.
+    Harm: it cannot be read (a symbolic tensor of the trace)."""
+
+    def probe(run: Run) -> bool:
+        keras = run.keras
+        layer = run.cls()
+        inputs = keras.Input((4,))
+        model = keras.Model(inputs, layer(inputs))
+        if not run.attempt("predict", lambda: model.predict(run.x(2, 4), verbose=0)).ok:
+            return True
+        read = run.attempt(f"read self.{attr} after predict", lambda: run.array(getattr(layer, attr)))
+        return not read.ok
+
+    return probe
+
+
+invalid("KLB304", "Counted", counts_steps())
+invalid("KLB304", "Warmup", counts_steps("steps"))
+invalid("KLB304", "Attention", kept_tensor("last_scores"))
+invalid("KLB304", "Recorder", counts_steps("history", len))
 valid("KLB304", "Flagged", healthy())
+valid("KLB304", "Stack", healthy())
+valid("KLB304", "Scaled", healthy())
