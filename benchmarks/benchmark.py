@@ -44,6 +44,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import flake8
 
 from flake8_keras_build.analysis.layers import ClassIndex
+from flake8_keras_build.analysis.project import kind_of
 from flake8_keras_build.engine import lint
 from flake8_keras_build.names import NameTable
 from flake8_keras_build.settings import Settings
@@ -226,7 +227,7 @@ def gate_and_costs(files: Sequence[Path]) -> Tuple[GateStats, List[FileCost]]:
         # keras (engine.lint), from the file's own path.
         filename = str(path) if "keras" in source else None
         interesting = ClassIndex(
-            tree, NameTable.from_module(tree), settings, filename
+            tree, NameTable.from_module(tree), settings, filename, foreign_kind=kind_of
         ).of_interest()
         if interesting:
             stats.parsed += 1

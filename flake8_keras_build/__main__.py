@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import List, Optional
 
 from . import __version__
+from .config import load_settings
 from .docs import REGENERATE, DocsError, render_rule, stale_docs, write_docs
 from .rules import RULES_BY_CODE
+from .settings import SettingsError
 
 # argparse has no public name for it; only read as an annotation.
 _Subparsers = argparse._SubParsersAction
@@ -49,10 +51,8 @@ def _docs(args: argparse.Namespace) -> int:
 
 
 def _fix(args: argparse.Namespace) -> int:
-    # libcst and the rules are imported only for this command.
-    from .config import load_settings
+    # Lazy for start-up time: the fixer brings libcst, which only this command needs.
     from .fixes.cli import UsageError, run
-    from .settings import SettingsError
 
     command_line = {
         "keras-version": args.keras_version,

@@ -8,14 +8,17 @@ on that same tree. libcst is imported only by the fix command.
 from __future__ import annotations
 
 import ast
-import io
 from typing import TYPE_CHECKING, List, Optional, Sequence
 
 from .analysis.layers import ClassIndex
+from .analysis.project import kind_of
 from .names import NameTable
 from .settings import Settings
+from .text import split_lines
 
 if TYPE_CHECKING:
+    # For annotations only: importing the model at run time would cost start-up
+    # time in every lint of a file without layer classes.
     from .model import Finding
 
 
@@ -45,7 +48,9 @@ def lint(
     findings: List[Finding] = []
     # Other modules are worth reading only for code that uses Keras at all: one
     # substring test keeps the standard library and other projects from paying.
-    index = ClassIndex(tree, names, settings, filename if "keras" in source else None)
+    index = ClassIndex(
+        tree, names, settings, filename if "keras" in source else None, foreign_kind=kind_of
+    )
     # A substring test spares nearly every file the walk for learning_phase calls.
     if "learning_phase" in source:
         if lines is None:
@@ -56,8 +61,9 @@ def lint(
         return _sorted(findings)
     if lines is None:
         lines = split_lines(source)
-    # The analysis is imported only for files that need it (an editor starts a
-    # flake8 process for every lint). It reads the ast alone: libcst is never imported.
+    # Lazy for start-up time: the model, the analysis and the rules are imported only
+    # for files that need them (an editor starts a flake8 process for every lint). The
+    # analysis reads the ast alone: libcst is never imported.
     from .analysis.model_builder import build_models
     from .rules import RULES
 
@@ -75,8 +81,8 @@ def _module_findings(
     index: ClassIndex,
     lines: Sequence[str],
 ) -> List[Finding]:
-    # The model and the rules are imported only when a file needs them: an editor
-    # starts a flake8 process for every lint, and most files need neither.
+    # Lazy for start-up time: the model and the rules are imported only when a file
+    # needs them (an editor starts a flake8 process for every lint; most need neither).
     from .analysis.module_facts import learning_phase_calls
     from .model import ModuleFacts
     from .rules import RULES
@@ -85,13 +91,6 @@ def _module_findings(
     layer_classes = {id(info.node) for info in index.classes if info.kind in ("layer", "model")}
     module = ModuleFacts(learning_phase_calls(tree, names, layer_classes), lines)
     return [f for rule in RULES for f in rule.check_module(module, settings)]
-
-
-def split_lines(source: str) -> List[str]:
-    """Lines as flake8 reads them (universal newlines). ``str.splitlines`` would also
-    split on form feeds and other separators that do not end a Python line."""
-    text = source.replace("\r\n", "\n").replace("\r", "\n")
-    return io.StringIO(text).readlines()
 
 
 def _sorted(findings: List[Finding]) -> List[Finding]:

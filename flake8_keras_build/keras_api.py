@@ -112,7 +112,7 @@ def _is_layer_rest(rest: list[str]) -> bool:
     if head == "layers":
         return True
     if head == "models":
-        return last in {"Model", "Sequential", "Functional"} or bool(middle)
+        return last in MODEL_CLASSES or bool(middle)
     if head == "engine":
         return bool(middle) and middle[0] in ENGINE_LAYER_MODULES
     if head == "src" and len(rest) >= 3:
@@ -136,11 +136,7 @@ def is_keras_layer_path(dotted: str) -> bool:
 
 def is_keras_model_path(dotted: str) -> bool:
     """True for a layer path that names a model class (``Model``, ``Sequential``...)."""
-    return is_keras_layer_path(dotted) and dotted.rsplit(".", 1)[-1] in {
-        "Model",
-        "Sequential",
-        "Functional",
-    }
+    return is_keras_layer_path(dotted) and dotted.rsplit(".", 1)[-1] in MODEL_CLASSES
 
 
 def is_keras_metric_path(dotted: str) -> bool:
@@ -197,6 +193,60 @@ def layer_kind(dotted: str) -> Optional[str]:
     if is_keras_layer_path(dotted):
         return "layer"
     return None
+
+
+# The model classes: a class deriving from one is a model class.
+MODEL_CLASSES = frozenset({"Model", "Sequential", "Functional"})
+
+# --- the layer lifecycle ------------------------------------------------------
+
+# The methods ``Layer.__call__`` runs, or that replace it: "in call" starts there.
+CALL_METHODS = ("call", "__call__")
+# Methods that are never "in call", whatever calls them: ``Layer.__call__`` has run
+# ``build`` before ``call``, and the constructor and config restore run once.
+NOT_IN_CALL = ("build", "__init__", "build_from_config")
+# Methods that are not part of building, whatever ``build`` calls.
+NOT_IN_BUILD = ("__init__", "call", "__call__", "build_from_config")
+# The ``Layer`` methods that create a weight on the layer, and the last components
+# of every call that may create a weight or a variable (a cheap first look).
+WEIGHT_METHODS = frozenset({"add_weight", "add_variable"})
+WEIGHT_CALL_NAMES = WEIGHT_METHODS | frozenset({"Variable", "variable", "get_variable"})
+# The argument of ``call`` that Keras fills with the training phase.
+TRAINING_ARGUMENT = "training"
+# ``<root>.backend`` functions of the global learning phase (Keras 2 only).
+LEARNING_PHASE_FUNCTIONS = ("learning_phase", "set_learning_phase")
+
+# --- construction and serialization --------------------------------------------
+
+# Keywords every layer's constructor takes and ``Layer.get_config`` saves, so that
+# ``load_model`` passes them back (in the order messages name them).
+LAYER_KEYWORDS = ("name", "dtype", "trainable")
+# The root classes: ``__init__`` takes only optional keywords, ``get_config`` saves
+# only LAYER_KEYWORDS (and what ``Layer`` accepts), ``build`` only marks the layer
+# built (``Layer``; tf-keras' ``Model.build`` runs ``call`` on placeholders).
+ROOT_LAYER = "Layer"
+ROOT_MODEL = "Model"
+ROOT_CLASSES = frozenset({ROOT_LAYER, ROOT_MODEL})
+# ``Model.__init__`` builds a functional model from these (by keyword, or the first
+# two positions).
+FUNCTIONAL_KEYWORDS = frozenset({"inputs", "outputs"})
+
+# ``add_weight``'s positional parameters in each version, up to where all releases
+# agree. Keras 2 (tf.keras 2.x, tf_keras): Layer.add_weight(name, shape, dtype,
+# initializer, regularizer, trainable, constraint, ...); TF 2.0-2.2 had
+# ``partitioner`` next, later releases ``use_resource``. Metric.add_weight(name,
+# shape, aggregation, synchronization, initializer, dtype). ``add_variable`` forwards
+# to ``add_weight``, so it follows the same order. Keras 3: Layer.add_weight(shape,
+# initializer, dtype) positionally (3.x releases disagree after those: ``trainable``,
+# ``autocast`` or a TypeError), and so do Layer.add_variable, Metric.add_weight and
+# Metric.add_variable.
+ADD_WEIGHT_KERAS2_LAYER = (
+    "name", "shape", "dtype", "initializer", "regularizer", "trainable", "constraint"
+)
+ADD_WEIGHT_KERAS2_METRIC = (
+    "name", "shape", "aggregation", "synchronization", "initializer", "dtype"
+)
+ADD_WEIGHT_KERAS3 = ("shape", "initializer", "dtype")
 
 
 # ``Layer`` methods that need an initialised layer (KLB202): calling them on ``self``

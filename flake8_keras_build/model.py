@@ -1,15 +1,16 @@
 """Plain data the rules read: layer classes, their methods, and the facts inside them.
 
 The analysis fills these from flake8's ``ast`` tree; rules never look at a syntax
-tree. Each fact keeps its ast node, and hands the fixes its libcst twin on demand
-(``node``), so that linting never pays for libcst and fixes rewrite exactly that node.
+tree. Each fact keeps its ast node, so that the fix command can find its libcst twin
+(``fixes/cst_source.py``) and rewrite exactly that node; linting never pays for libcst.
+This module imports nothing of the analysis, the rules or the fixes.
 """
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from typing import (
-    Any,
     Callable,
     Dict,
     FrozenSet,
@@ -20,9 +21,13 @@ from typing import (
     Sequence,
     Set,
     Tuple,
+    Union,
 )
 
-from .analysis.layers import ClassInfo
+from .class_info import ClassInfo
+from .text import source_text
+
+Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,8 @@ class CallFact:
     stored_on_self: Optional[str]  # "w" for ``self.w = <this call>``, "ws[]" for a container
     first_arg: str  # the first positional argument: "str", "sequence", "other" or ""
     stmt_pos: Pos  # the innermost statement holding the call
-    tree: Any = field(repr=False, compare=False)  # the ``ast.Call``
+    # The ``ast.Call`` (None once a class of another module drops its trees).
+    tree: Optional[ast.Call] = field(repr=False, compare=False)
     keywords: Tuple[str, ...] = ()  # the keywords passed, "**" for a ``**mapping``
     # The callee is a value of the method, not a named function or method: a loop
     # variable (``layer(x)`` in ``for layer in self.blocks``) or an expression
@@ -143,11 +149,6 @@ class CallFact:
         return self.constructor if self.creates == "layer" else None
 
     @property
-    def node(self) -> Any:
-        """The libcst ``Call`` (parsed on first use, for the fix command)."""
-        return _cst_twin(self.method, self.tree)
-
-    @property
     def guarded_by_built(self) -> bool:
         return any(guard.checks_built for guard in self.guards)
 
@@ -167,7 +168,7 @@ class AssignFact:
     # The value is computed from the method's data (its locals, or its parameters
     # without a default), not static metadata (shapes, dtypes, lengths) or flags.
     computed: bool = False
-    tree: Any = field(default=None, repr=False, compare=False)  # the ast statement
+    tree: Optional[ast.stmt] = field(default=None, repr=False, compare=False)  # the statement
     method: Optional[Method] = field(default=None, repr=False, compare=False)
     # Source text of the value, made on first use: few rules read it.
     _text: Optional[str] = field(default=None, init=False, repr=False, compare=False)
@@ -176,35 +177,10 @@ class AssignFact:
     def value_text(self) -> str:
         """The value as source code, e.g. "True" ("" for an annotation alone)."""
         if self._text is None:
-            from .analysis.methods import source_text
-
             value = getattr(self.tree, "value", None)
             lines = self.method.lines if self.method is not None else ()
             self._text = "" if value is None else source_text(lines, value)
         return self._text
-
-    @property
-    def node(self) -> Any:
-        """The libcst statement (parsed on first use, for the fix command)."""
-        return _cst_twin(self.method, self.tree)
-
-    @property
-    def value(self) -> Any:
-        """The libcst node of the value, or None for an annotation alone."""
-        return self.node.value if self.value_text else None
-
-
-class SourceUnavailable(Exception):
-    """libcst cannot parse the method (a syntax it does not support, such as
-    ``(self.w): int = 1``), so there is no tree to rewrite: the fix declines with
-    this message."""
-
-
-def _cst_twin(method: Optional[Method], tree: Any) -> Any:
-    node = method.cst_view().node_of(tree) if method is not None else None
-    if node is None:
-        raise SourceUnavailable("libcst cannot read this code; fix it by hand")
-    return node
 
 
 @dataclass
@@ -215,11 +191,11 @@ class Method:
     calls: List[CallFact]
     assigns: List[AssignFact]
     only_raises: bool  # the body only raises (an abstract method)
-    tree: Any = field(repr=False, compare=False)  # the ``ast.FunctionDef``
+    # The ``ast.FunctionDef`` (None once a class of another module drops its trees).
+    tree: Optional[Function] = field(repr=False, compare=False)
+    lines: Sequence[str] = field(default=(), repr=False, compare=False)  # the file's
     # Where the method reads each ``self.<attr>`` (calls of ``self.<attr>(...)`` too).
     self_reads: Dict[str, List[Pos]] = field(default_factory=dict, compare=False)
-    lines: Sequence[str] = field(default=(), repr=False, compare=False)  # the file's
-    _cst: Any = field(default=None, init=False, repr=False, compare=False)
 
     def detach(self) -> None:
         """Drop the syntax trees, keeping the facts: for the models of classes in
@@ -233,36 +209,16 @@ class Method:
         self.tree = None
         self.lines = ()
 
-    def cst_view(self) -> Any:
-        """The method parsed with libcst and paired with its ast (``CstView``),
-        made on first use: only the fix command needs it."""
-        if self._cst is None:
-            from .analysis.cst_source import CstView
-
-            self._cst = CstView(self.lines, self.tree)
-        return self._cst
-
-    @property
-    def snippet(self) -> Any:
-        """The ``cst_source.Parsed`` snippet: where a fix writes the method back
-        (None when libcst cannot parse it)."""
-        return self.cst_view().parsed
-
-    @property
-    def node(self) -> Any:
-        """The libcst ``FunctionDef``."""
-        parsed = self.snippet
-        if parsed is None:
-            raise SourceUnavailable("libcst cannot read this method; fix it by hand")
-        return parsed.node
-
     def shape_params(self) -> List[Param]:
         """Parameters after ``self`` that Keras fills (not ``*args``/``**kwargs``)."""
         return [p for p in self.params[1:] if p.kind in {"positional", "keyword"}]
 
+    def super_calls(self, attr: str) -> List[CallFact]:
+        """Its calls of ``super().<attr>(...)`` or ``<Base>.<attr>(self, ...)``."""
+        return [c for c in self.calls if c.receiver in {"super", "base"} and c.attr == attr]
+
     def calls_super(self, attr: str) -> bool:
-        """Calls ``super().<attr>(...)`` or ``<Base>.<attr>(self, ...)``."""
-        return any(c.receiver in {"super", "base"} and c.attr == attr for c in self.calls)
+        return bool(self.super_calls(attr))
 
     def self_calls(self) -> Iterator[str]:
         for call in self.calls:
@@ -315,6 +271,23 @@ class EarlyFact:
     kind: str  # "method", "attribute", "sublayer", "parameter" (a Model's, assigned as is)
 
 
+@dataclass(frozen=True)
+class AttributeUses:
+    """What every method of a class does with ``self.<attr>``: how many statements
+    assign it, whether it is called (``self.norm(x)``: an object), and which
+    attributes each method mentions, by method name."""
+
+    stores: Mapping[str, int]
+    called: FrozenSet[str]
+    mentioned: Mapping[str, FrozenSet[str]]
+
+    def mentions(self, method: str, attr: str) -> bool:
+        return attr in self.mentioned.get(method, frozenset())
+
+
+_NO_USES = AttributeUses({}, frozenset(), {})
+
+
 @dataclass
 class LayerClass:
     """A layer, model or metric class with its own methods (last definition wins)."""
@@ -333,6 +306,16 @@ class LayerClass:
     siblings: List[LayerClass] = field(default_factory=list)  # every layer class of the file
     # Every method the class defines; ``methods`` holds only those the rules read.
     method_names: Set[str] = field(default_factory=set)
+    # Who can tell how the whole class uses its attributes: a walk of every method,
+    # which only fixes need, so it runs on first use (``uses``); None for a class
+    # of another module, whose body is not kept.
+    uses_of: Optional[Callable[[], AttributeUses]] = field(default=None, repr=False, compare=False)
+    _uses: Optional[AttributeUses] = field(default=None, init=False, repr=False, compare=False)
+
+    def uses(self) -> AttributeUses:
+        if self._uses is None:
+            self._uses = self.uses_of() if self.uses_of is not None else _NO_USES
+        return self._uses
 
     def defines(self, name: str) -> bool:
         return name in self.method_names
@@ -364,28 +347,11 @@ class LayerClass:
         return paths
 
 
-@dataclass(frozen=True)
 class Subject:
-    """The model objects a finding is about, handed to the rule's fix: the rule
-    decides what is wrong, the fix only rewrites these. ``detail`` holds what else
-    the rule worked out (a parameter name, missing keys ...), keyed by name.
-    ``layer`` is None for a finding outside any class (a module-level rule)."""
-
-    layer: Optional[LayerClass] = None
-    method: Optional[Method] = None
-    calls: Tuple[CallFact, ...] = ()
-    assigns: Tuple[AssignFact, ...] = ()
-    detail: Tuple[Tuple[str, Any], ...] = ()
-
-    @property
-    def cls(self) -> LayerClass:
-        """The class of a class-level finding (every rule's but module rules')."""
-        if self.layer is None:
-            raise ValueError("this finding is not about a class")
-        return self.layer
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return dict(self.detail).get(key, default)
+    """What a finding is about, handed to the rule's fix: the rule decides what is
+    wrong, the fix only rewrites. Each fixable rule subclasses it with a frozen
+    dataclass next to the rule, holding the model objects and the facts its fix
+    reads; a finding without a subject has no fix."""
 
 
 def describe_path(path: List[str]) -> str:

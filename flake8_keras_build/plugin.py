@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Iterator, List, Sequence, Tuple
 
 from . import __version__
 from .config import settings_from_values
+from .engine import lint
 from .opt_in import OPT_IN_CODES
 from .settings import KERAS_VERSIONS, Settings, SettingsError
 
@@ -81,8 +82,6 @@ class Plugin:
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         findings: List[Any]
         try:
-            from .engine import lint
-
             source = "".join(self._lines)
             findings = lint(
                 source, self.settings, tree=self._tree, lines=self._lines, filename=self._filename

@@ -4,14 +4,17 @@ run leaves alone; an invalid example without it is left byte for byte."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import List, Tuple
 
 import pytest
 
 from flake8_keras_build.engine import lint
 from flake8_keras_build.fixes.runner import fix_source
+from flake8_keras_build.model import Subject
 from flake8_keras_build.rules import RULES
 from flake8_keras_build.rules.base import Invalid, Rule
+from tests.fixing import fix_code
 
 CASES: List[Tuple[Rule, int, Invalid]] = [
     (rule, number, example)
@@ -35,6 +38,21 @@ def test_fix_example(case: Tuple[Rule, int, Invalid]) -> None:
     assert [f for f in lint(result.source, example.settings) if f.code == rule.code] == []
     again = fix_source(result.source, example.settings, select=(rule.code,))
     assert again.source == result.source, "a second run changes nothing"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{r.code}-invalid-{n}" for r, n, _ in CASES])
+def test_subject_is_the_rules_own_frozen_dataclass(case: Tuple[Rule, int, Invalid]) -> None:
+    """Each fixable rule hands its fix a typed subject defined next to the rule: the
+    fix reads named fields, never an untyped bag of keys."""
+    rule, _, example = case
+    findings = [f for f in lint(example.shown, example.settings) if f.code == rule.code]
+    assert findings
+    for finding in findings:
+        subject = finding.subject
+        assert isinstance(subject, Subject)
+        kind = type(subject)
+        assert kind.__module__ == type(rule).__module__
+        assert dataclasses.is_dataclass(kind) and kind.__dataclass_params__.frozen  # type: ignore[attr-defined]
 
 
 def test_fixable_rules_have_a_fix_and_only_they() -> None:
@@ -73,3 +91,32 @@ def test_seed_init_kwargs_alone_waits_for_super_init() -> None:
     result = fix_source(SEED, select=("KLB203",))
     assert result.source == SEED
     assert [(f.code, "KLB201" in why) for f, why in result.declined] == [("KLB203", True)]
+
+
+def test_both_fixes_on_one_get_config_converge() -> None:
+    fixed_source, declined = fix_code(
+        """
+        import keras
+
+
+        class Scale(keras.layers.Layer):
+            def __init__(self, factor, bias=0.0, **kwargs):
+                super().__init__(**kwargs)
+                self.factor = factor
+                self.bias = bias
+
+            def get_config(self):
+                return {"factor": self.factor}
+        """,
+        ("KLB205", "KLB206"),
+    )
+    assert declined == []
+    # On one line the return would pass 80 columns.
+    assert (
+        "        return {\n"
+        "            **super().get_config(),\n"
+        '            "factor": self.factor,\n'
+        '            "bias": self.bias,\n'
+        "        }\n"
+    ) in fixed_source
+    assert [f.code for f in lint(fixed_source) if f.code in ("KLB205", "KLB206")] == []

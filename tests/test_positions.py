@@ -10,16 +10,16 @@ from typing import List
 
 import pytest
 
-from flake8_keras_build.analysis.cst_source import CstView, body_twins, provider_positions
 from flake8_keras_build.analysis.layers import ClassIndex, iter_classes
 from flake8_keras_build.analysis.method_selection import class_functions
 from flake8_keras_build.analysis.methods import build_method
-from flake8_keras_build.analysis.walk import _SOURCE_ORDER, _TRIVIA, _fields
-from flake8_keras_build.engine import split_lines
+from flake8_keras_build.fixes.cst_source import CstView, body_twins, provider_positions
+from flake8_keras_build.fixes.walk import _SOURCE_ORDER, _TRIVIA, _fields
 from flake8_keras_build.model import Pos
 from flake8_keras_build.names import NameTable
 from flake8_keras_build.rules import RULES
 from flake8_keras_build.settings import Settings
+from flake8_keras_build.text import split_lines
 
 TRICKY = [
     '''
@@ -59,6 +59,13 @@ TRICKY = [
     \fclass FormFeed(Layer):
         def call(self, x):
             return self.f(x)
+    ''',
+    '''
+    class Größe(Layer):  # ünïcode before and on the lines of the nodes
+        def call(self, x):
+            größe = "naïve"; y = self.f(größe)  # é
+            self.ŵ = self.add_weight(name="ŵ", shape=(größe,)); z = h("é", self.g(x))
+            return self.k(f"{größe}", w(x))
     ''',
     '''
     class A(Layer):

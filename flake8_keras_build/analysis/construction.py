@@ -29,7 +29,6 @@ from ..names import ast_dotted
 from .ast_walk import children
 
 _EMPTY: FrozenSet[str] = frozenset()
-_GRAPH_KEYWORDS = frozenset({"inputs", "outputs"})
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _MATCH_BINDERS = tuple(  # Python 3.10+
     getattr(ast, name) for name in ("MatchAs", "MatchStar", "MatchMapping") if hasattr(ast, name)
@@ -191,7 +190,8 @@ def init_facts(layer: LayerClass) -> Optional[InitFacts]:
     own: Set[str] = set()
     functional = False
     for call in super_calls:
-        node: ast.Call = call.tree
+        node = call.tree
+        assert node is not None  # the analysis runs before any tree is dropped
         positional = 0
         for arg in node.args:
             if isinstance(arg, ast.Starred):
@@ -208,7 +208,7 @@ def init_facts(layer: LayerClass) -> Optional[InitFacts]:
             _add_names(arg, graph_names if graph else arg_names)
             _add_names(arg, own)
         for keyword in node.keywords:
-            graph = keyword.arg is not None and keyword.arg in _GRAPH_KEYWORDS
+            graph = keyword.arg is not None and keyword.arg in keras_api.FUNCTIONAL_KEYWORDS
             functional = functional or graph
             _add_names(keyword.value, graph_names if graph else arg_names)
             if keyword.arg is None or graph:
@@ -220,6 +220,7 @@ def init_facts(layer: LayerClass) -> Optional[InitFacts]:
     # ``size = tuple(output_size); super().__init__(size)``. Not through a functional
     # model's ``inputs=``/``outputs=``: they carry the graph every argument built.
     scan = _InitScan(kwargs)
+    assert init.tree is not None
     scan.scan(init.tree.body)
     params = {p.name for p in init.params}
     arg_names = scan.closure(arg_names, params) | graph_names
@@ -590,6 +591,7 @@ def config_facts(layer: LayerClass) -> Optional[ConfigFacts]:
     calls_super = method.calls_super("get_config")
     helpers = {name: m for name, m in layer.methods.items() if name not in _NOT_HELPERS}
     interpreter = _ConfigInterpreter(self_dict_keys(layer), helpers, frozenset({"get_config"}))
+    assert method.tree is not None
     return ConfigFacts(method.pos, calls_super, interpreter.run(method.tree.body))
 
 

@@ -8,41 +8,16 @@ from __future__ import annotations
 
 import ast
 import os
-from dataclasses import dataclass, field
-from typing import Dict, Iterator, List, Optional, Set
+from typing import Callable, Dict, Iterator, List, Optional, Set
 
 from .. import keras_api
+from ..class_info import ClassInfo
 from ..names import NameTable, ast_dotted, child_bodies
 from ..settings import Settings
 
 # Kinds by precedence: a class with a metric base is a metric class whatever its
 # other bases; one with a model base is a model class.
 _KIND_ORDER = ("metric", "model", "layer")
-
-
-@dataclass
-class ClassInfo:
-    """A class of the file and what its bases make it."""
-
-    node: ast.ClassDef
-    kind: Optional[str]
-    local_bases: List[ClassInfo] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        return self.node.name
-
-    def ancestors(self) -> Iterator[ClassInfo]:
-        """Same-file ancestors, nearest first, each once."""
-        seen: Set[int] = {id(self)}
-        queue = list(self.local_bases)
-        while queue:
-            info = queue.pop(0)
-            if id(info) in seen:
-                continue
-            seen.add(id(info))
-            yield info
-            queue.extend(info.local_bases)
 
 
 def iter_classes(body: List[ast.stmt]) -> Iterator[ast.ClassDef]:
@@ -71,6 +46,13 @@ def _matches_configured(resolved: str, bases: tuple[str, ...]) -> bool:
     return False
 
 
+# The kind of a class imported from another module of the project:
+# (resolved dotted name, the importing file, settings, depth) -> kind or None.
+# ``analysis/project.py`` provides it; the gate is handed it rather than importing
+# it, because the project lookup itself classifies with a ``ClassIndex``.
+ForeignKind = Callable[[str, str, Settings, int], Optional[str]]
+
+
 class ClassIndex:
     """Every class of a module, classified once."""
 
@@ -81,13 +63,19 @@ class ClassIndex:
         settings: Settings,
         filename: Optional[str] = None,
         depth: int = 0,
+        foreign_kind: Optional[ForeignKind] = None,
     ) -> None:
         self.names = names
         self.settings = settings
         # Where the module is, to find the project's other modules; None: not known
-        # (or cross-module resolution is off).
-        self.filename = os.path.abspath(filename) if filename and settings.cross_module else None
+        # (or cross-module resolution is off, or no lookup was given).
+        self.filename = (
+            os.path.abspath(filename)
+            if filename and settings.cross_module and foreign_kind is not None
+            else None
+        )
         self.depth = depth
+        self._foreign_kind = foreign_kind
         self._infos: Dict[int, ClassInfo] = {}
         self._active: Set[int] = set()
         self._base_names: Dict[int, tuple[List[str], List[str]]] = {}
@@ -96,10 +84,15 @@ class ClassIndex:
 
     @classmethod
     def for_module(
-        cls, names: NameTable, settings: Settings, filename: str, depth: int
+        cls,
+        names: NameTable,
+        settings: Settings,
+        filename: str,
+        depth: int,
+        foreign_kind: ForeignKind,
     ) -> ClassIndex:
         """An index of another module of the project, classifying on demand."""
-        return cls(None, names, settings, filename, depth)
+        return cls(None, names, settings, filename, depth, foreign_kind)
 
     def info(self, node: ast.ClassDef) -> ClassInfo:
         key = id(node)
@@ -160,16 +153,14 @@ class ClassIndex:
             return kind
         if self.settings.layer_bases and _matches_configured(resolved, self.settings.layer_bases):
             return "layer"
-        if self.filename and resolved.rpartition(".")[2][:1].isupper():
+        if self.filename and self._foreign_kind and resolved.rpartition(".")[2][:1].isupper():
             # Only CamelCase names can be classes worth following into the project.
-            from .project import kind_of
-
-            kind = kind_of(resolved, self.filename, self.settings, self.depth)
+            kind = self._foreign_kind(resolved, self.filename, self.settings, self.depth)
             if kind:
                 return kind
         if "." not in dotted and dotted not in self.names.bindings and self._star_keras():
             if dotted in keras_api.STAR_LAYER_NAMES:
-                return "model" if dotted in {"Model", "Sequential"} else "layer"
+                return "model" if dotted in keras_api.MODEL_CLASSES else "layer"
         return None
 
     def _star_keras(self) -> bool:

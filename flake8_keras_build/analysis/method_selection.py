@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from typing import Dict, List, Optional, Sequence, Set, Union
 
+from .. import keras_api
 from ..names import child_bodies
 from .ast_walk import walk
 
@@ -20,7 +21,6 @@ Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 ENTRY_POINTS = frozenset({"__init__", "build", "call", "__call__", "get_config"})
 # What the rules read of an ancestor in another module: its constructor and config.
 ANCESTOR_ENTRY_POINTS = frozenset({"__init__", "get_config"})
-_WEIGHT_CALLS = frozenset({"add_weight", "add_variable", "Variable", "variable", "get_variable"})
 _NOT_FOLLOWED = frozenset({"__init__", "build_from_config"})
 
 
@@ -60,7 +60,7 @@ def _creates_weights(function: Function, lines: Optional[Sequence[str]]) -> bool
         if isinstance(n, ast.Call):
             func = n.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            if name in _WEIGHT_CALLS:
+            if name in keras_api.WEIGHT_CALL_NAMES:
                 return True
     return False
 

@@ -11,16 +11,17 @@ from __future__ import annotations
 import ast
 from typing import Dict, Iterator, List, Optional, Sequence, Set, Union
 
-from ..keras_api import is_variable_factory
+from ..class_info import ClassInfo
+from ..keras_api import WEIGHT_METHODS, is_variable_factory
 from ..model import AssignFact, CallFact, Guard, LayerClass, Method, Param, Pos
 from ..names import NameTable, ast_dotted
+from ..text import source_text
 from .ast_walk import children, source_order, walk
-from .layers import ClassIndex, ClassInfo
+from .layers import ClassIndex
 from .method_selection import class_functions, selected_methods
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
-_WEIGHT_METHODS = frozenset({"add_weight", "add_variable"})
 _CONTAINER_METHODS = frozenset({"append", "extend", "insert", "add", "update", "setdefault"})
 
 
@@ -51,26 +52,6 @@ def _arg_kind(node: ast.expr) -> str:
     if isinstance(node, (ast.Tuple, ast.List)):
         return "sequence"
     return "other"
-
-
-def source_text(lines: Sequence[str], node: ast.AST) -> str:
-    """The source of an expression, from the file's lines (ast columns count UTF-8
-    bytes). A ``Name``/``Attribute`` chain is spelled from the tree, cheaply."""
-    if type(node) is ast.Name:
-        return node.id
-    name = ast_dotted(node)
-    if name is not None:
-        return name
-    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
-    start, end = node.col_offset, node.end_col_offset  # type: ignore[attr-defined]
-    if not 0 <= first <= last < len(lines) or end is None:
-        return ast.unparse(node)
-    chunk = [line.encode("utf-8") for line in lines[first : last + 1]]
-    if first == last:
-        text = chunk[0][start:end]
-    else:
-        text = chunk[0][start:] + b"".join(chunk[1:-1]) + chunk[-1][:end]
-    return text.decode("utf-8", errors="replace")
 
 
 def _param(arg: ast.arg, kind: str, default: Optional[ast.expr], names: NameTable) -> Param:
@@ -358,7 +339,7 @@ class _FactWalk:
             value = func.value
             if _is_self(value):
                 receiver = "self"
-                creates = "weight" if attr in _WEIGHT_METHODS else None
+                creates = "weight" if attr in WEIGHT_METHODS else None
             elif _is_super_call(value):
                 receiver = "super"
             elif isinstance(value, ast.Attribute) and _is_self(value.value):
@@ -487,8 +468,9 @@ def _data_params(node: Function) -> Set[str]:
 def build_method(node: Function, lines: Sequence[str], index: ClassIndex) -> Method:
     walker = _FactWalk(lines, index, _data_params(node))
     walker.body(node.body)
-    walker.calls.sort(key=lambda c: source_order(c.tree))
-    walker.assigns.sort(key=lambda a: source_order(a.tree))
+    # The walk made every fact with its tree.
+    walker.calls.sort(key=lambda c: source_order(c.tree))  # type: ignore[arg-type]
+    walker.assigns.sort(key=lambda a: source_order(a.tree))  # type: ignore[arg-type]
     method = Method(
         name=node.name,
         pos=Pos(node.lineno, node.col_offset),

@@ -1,15 +1,17 @@
-"""From the classes the gate found to the models the rules read (libcst)."""
+"""From the classes the gate found to the models the rules read (ast only)."""
 
 from __future__ import annotations
 
 import ast
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+from ..class_info import ClassInfo
 from ..model import LayerClass
 from ..settings import Settings
 from . import project
+from .attributes import attribute_uses
 from .construction import config_facts, init_facts
-from .layers import ClassIndex, ClassInfo
+from .layers import ClassIndex
 from .methods import build_layer_class
 
 
@@ -38,6 +40,9 @@ def _model(
     info: ClassInfo, lines: Sequence[str], index: ClassIndex, as_ancestor: bool = False
 ) -> LayerClass:
     layer = build_layer_class(info, lines, index, as_ancestor)
+    if not as_ancestor:  # an ancestor from another module loses its body (project.stub)
+        node = info.node
+        layer.uses_of = lambda: attribute_uses(node)
     layer.keras_bases, _ = index.base_names(info)
     layer.decorators = index.decorator_names(info)
     layer.init = init_facts(layer)

@@ -9,8 +9,7 @@ from .. import keras_api
 from ..model import ModuleCall, Pos
 from ..names import NameTable, ast_dotted
 
-_LEARNING_PHASE = ("learning_phase", "set_learning_phase")
-_TRAINING = "training"
+_TRAINING = keras_api.TRAINING_ARGUMENT
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -128,7 +127,7 @@ def _learning_phase_call(
     scope: _Scope,
 ) -> Optional[ModuleCall]:
     dotted = ast_dotted(node.func)
-    if dotted is None or not dotted.endswith(_LEARNING_PHASE):
+    if dotted is None or not dotted.endswith(keras_api.LEARNING_PHASE_FUNCTIONS):
         return None
     resolved = names.resolve(dotted)
     if resolved is None or not keras_api.is_learning_phase(resolved):

@@ -13,14 +13,17 @@ worker over many files that share the same base modules.
 from __future__ import annotations
 
 import ast
+import io
 import os
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple, Union
+import tokenize
+from typing import Any, Dict, List, Optional, Set, Tuple, Union
 
 from .. import keras_api
+from ..names import NameTable
 from ..settings import Settings
-
-if TYPE_CHECKING:
-    from .layers import ClassIndex
+from ..text import split_lines
+from .definition_source import definition_source
+from .layers import ClassIndex, iter_classes
 
 _MAX_DEPTH = 12  # modules followed from one base; deeper chains stay unknown
 
@@ -30,9 +33,6 @@ class ProjectModule:
     and its classes' kinds (classified once, whoever imports them)."""
 
     def __init__(self, path: str, tree: ast.Module, data: bytes = b"") -> None:
-        from ..names import NameTable
-        from .layers import iter_classes
-
         self.path = path
         self.data = data
         self.names = NameTable.from_module(tree)
@@ -45,9 +45,7 @@ class ProjectModule:
 
     def class_index(self, settings: Settings, depth: int) -> ClassIndex:
         if self.index is None:
-            from .layers import ClassIndex
-
-            self.index = ClassIndex.for_module(self.names, settings, self.path, depth + 1)
+            self.index = ClassIndex.for_module(self.names, settings, self.path, depth + 1, kind_of)
         return self.index
 
     def kind_of_class(self, node: ast.ClassDef, settings: Settings, depth: int) -> Optional[str]:
@@ -57,8 +55,6 @@ class ProjectModule:
         """The class ``node`` (stubbed: its positions and decorators are still there)
         stands for, parsed again from the module's text with the file's positions;
         None if that text does not parse alone."""
-        from .definition_source import definition_source
-
         cut = definition_source(self.lines(), node)
         if cut is None:
             return None
@@ -76,11 +72,6 @@ class ProjectModule:
         """The module's text as flake8 would read it (for reading a base class again),
         decoded once however many of its classes are bases."""
         if self._lines is None:
-            import io
-            import tokenize
-
-            from ..engine import split_lines
-
             encoding, _ = tokenize.detect_encoding(io.BytesIO(self.data).readline)
             text = self.data.decode(encoding, errors="replace").lstrip("\ufeff")
             self._lines = split_lines(text)

@@ -15,22 +15,12 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from .. import keras_api
 from ..model import CallFact, Finding
-from .edits import Declined, FixFunction, FixOutcome, method_fix
+from ..rules.add_weight_positional import AddWeightPositionalSubject
+from .cst_source import twin
+from .edits import Declined, FixFunction, FixOutcome, method_fix, subject_of
 from .init_kwargs import append_arg
-
-# The positional parameters of each version, up to where all releases agree.
-# Keras 2 (tf.keras 2.x, tf_keras): Layer.add_weight(name, shape, dtype, initializer,
-# regularizer, trainable, constraint, ...); TF 2.0-2.2 had ``partitioner`` next, later
-# releases ``use_resource``. Metric.add_weight(name, shape, aggregation,
-# synchronization, initializer, dtype). ``add_variable`` forwards to ``add_weight``,
-# so it follows the same order.
-_KERAS2_LAYER = ("name", "shape", "dtype", "initializer", "regularizer", "trainable", "constraint")
-_KERAS2_METRIC = ("name", "shape", "aggregation", "synchronization", "initializer", "dtype")
-# Keras 3: Layer.add_weight(shape, initializer, dtype) positionally (3.x releases
-# disagree after those: ``trainable``, ``autocast`` or a TypeError), and so do
-# Layer.add_variable, Metric.add_weight and Metric.add_variable.
-_KERAS3 = ("shape", "initializer", "dtype")
 
 # What a value can be, judged from how it is written (see ``_kind``).
 _STRING, _SEQUENCE, _NAME_REF, _SHAPE_REF, _UNKNOWN = "string", "sequence", "name", "shape", ""
@@ -137,14 +127,18 @@ class _Reading:
 
 def _plan(call: CallFact, kind: Optional[str], targets: Sequence[str]) -> Tuple[str, ...] | str:
     """The keywords for the call's positional arguments, or why there are none."""
-    node = call.node
+    node = twin(call)
     assert isinstance(node, cst.Call)
     if any(arg.star == "*" for arg in node.args):
         return "a *args passes more positional arguments"
     if not _positional(node):
         return ()
-    keras2 = _KERAS2_METRIC if kind == "metric" else _KERAS2_LAYER
-    readings = [_Reading("Keras 2", keras2, node), _Reading("Keras 3", _KERAS3, node)]
+    metric = kind == "metric"
+    keras2 = keras_api.ADD_WEIGHT_KERAS2_METRIC if metric else keras_api.ADD_WEIGHT_KERAS2_LAYER
+    readings = [
+        _Reading("Keras 2", keras2, node),
+        _Reading("Keras 3", keras_api.ADD_WEIGHT_KERAS3, node),
+    ]
     fitting = [reading for reading in readings if reading.fits]
     if len(fitting) == 2 and len(targets) == 1:
         # --keras-version: the code runs on that version, which reads it that way.
@@ -230,19 +224,17 @@ def _planned(call: CallFact, kind: Optional[str], targets: Sequence[str]) -> _Pl
 
 
 def fix_add_weight_positional(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None
-    targets: Tuple[str, ...] = subject.get("targets", ())
-    own = subject.calls[0]
-    plan = _planned(own, subject.cls.kind, targets)
+    subject = subject_of(finding, AddWeightPositionalSubject)
+    own, kind, targets = subject.call, subject.layer.kind, subject.targets
+    plan = _planned(own, kind, targets)
     if isinstance(plan, str):
         return Declined(plan)
-    plans = {id(own.node): plan}
+    plans = {id(twin(own)): plan}
     # The method's other flagged calls that can be rewritten go in the same edit.
-    for call in subject.get("batch", ()):
-        other = _planned(call, subject.cls.kind, targets)
+    for call in subject.batch:
+        other = _planned(call, kind, targets)
         if not isinstance(other, str):
-            plans[id(call.node)] = other
+            plans[id(twin(call))] = other
 
     def transform(node: cst.FunctionDef) -> cst.FunctionDef:
         updated = node.visit(_Keywords(plans))

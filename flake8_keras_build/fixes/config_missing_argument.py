@@ -21,23 +21,18 @@ key could break a reload that works now or save a value that is not plain:
 
 from __future__ import annotations
 
-import ast
 import re
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional
 
 import libcst as cst
 
-from ..analysis.walk import Visitor, walk
 from ..model import AssignFact, Finding, LayerClass, Method, Param
-from .config_without_super import (
-    append_element,
-    bindings,
-    config_literals,
-    final_return,
-    fitted,
-)
+from ..rules.config_missing_argument import MissingConfigArgumentsSubject
+from .config_reading import bindings, config_literals, final_return
 from .cst_names import code_of
-from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix
+from .cst_source import method_node, twin
+from .dict_layout import append_element, fitted
+from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix, subject_of
 
 # Class names that say "subclass me": BaseConv, _BaseAttention, AbstractRNNCell,
 # BatchNormalizationBase.
@@ -55,61 +50,14 @@ def _short(code: str) -> str:
     return line if len(line) <= 40 else line[:37] + "..."
 
 
-def _self_attribute(node: ast.AST, attr: str) -> bool:
-    return (
-        isinstance(node, ast.Attribute)
-        and node.attr == attr
-        and isinstance(node.value, ast.Name)
-        and node.value.id == "self"
-    )
-
-
-def _class_uses(layer: LayerClass, attr: str) -> Tuple[int, bool]:
-    """How many statements of the class assign ``self.<attr>``, and whether it is
-    called. Read from the class's ``ast`` so that every method counts, not only
-    the ones parsed with libcst."""
-    assigned, called = 0, False
-    for node in ast.walk(layer.info.node):
-        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                elements = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
-                assigned += any(_self_attribute(t, attr) for t in elements)
-        elif isinstance(node, ast.Call) and _self_attribute(node.func, attr):
-            called = True
-    return assigned, called
-
-
-class _Reads(Visitor):
-    """Whether a function reads ``self.<attr>``."""
-
-    def __init__(self, attr: str) -> None:
-        self.attr = attr
-        self.found = False
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        if (
-            node.attr.value == self.attr
-            and isinstance(node.value, cst.Name)
-            and node.value.value == "self"
-        ):
-            self.found = True
-
-
-def _reads(method: Method, attr: str) -> bool:
-    reads = _Reads(attr)
-    walk(method.node, reads)
-    return reads.found
-
-
 def _top_level(method: Method, assign: AssignFact) -> bool:
     """``assign`` is a statement of the method's own body, not inside a block."""
-    body = method.node.body
+    body = method_node(method).body
     if not isinstance(body, cst.IndentedBlock):
         return False
     return any(
         isinstance(stmt, cst.SimpleStatementLine)
-        and any(small is assign.node for small in stmt.body)
+        and any(small is twin(assign) for small in stmt.body)
         for stmt in body.body
     )
 
@@ -123,14 +71,14 @@ def _subclass_passing(layer: LayerClass, name: str) -> str:
             continue
         if init.super_call is None or any(p.name == name for p in init.method.params):
             continue
-        if any(arg.keyword and arg.keyword.value == name for arg in init.super_call.node.args):
+        if any(arg.keyword and arg.keyword.value == name for arg in twin(init.super_call).args):
             return other.name
     return ""
 
 
 def _default(method: Method, name: str) -> Optional[cst.BaseExpression]:
     """The default value of the parameter ``name`` as written."""
-    params: cst.Parameters = method.node.params
+    params: cst.Parameters = method_node(method).params
     for param in (*params.posonly_params, *params.params, *params.kwonly_params):
         if param.name.value == name:
             return param.default
@@ -197,16 +145,16 @@ def _why_not(layer: LayerClass, param: Param) -> str:
     if not exact:
         value = _short(stores[0].value_text) if stores[0].value_text else "..."
         return f"__init__ stores self.{name} = {value}, not the argument itself"
-    if bindings(init.node.body, name):
+    if bindings(method_node(init).body, name):
         return f"__init__ reassigns {name} before or after storing it"
     if not any(_top_level(init, a) for a in exact):
         return f"__init__ sets self.{name} only under a condition or inside a block"
-    assigned, called = _class_uses(layer, name)
-    if assigned > 1:
+    uses = layer.uses()
+    if uses.stores.get(name, 0) > 1:
         return f"self.{name} is assigned more than once in the class"
     if layer.defines(name):
         return f"the class also defines a method or property {name}"
-    if called or param.annotation_kind == "object" or _OBJECT_NAME.search(name):
+    if name in uses.called or param.annotation_kind == "object" or _OBJECT_NAME.search(name):
         return f"self.{name} holds an object, not a plain value (serialize it by hand)"
     default = _object_default(layer, name)
     if default:
@@ -214,7 +162,7 @@ def _why_not(layer: LayerClass, param: Param) -> str:
             f"{name} defaults to {default}, so self.{name} may hold an object "
             "(serialize it by hand)"
         )
-    if _reads(layer.methods["get_config"], name):
+    if uses.mentions("get_config", name):
         return f"get_config() reads self.{name} without saving it, apparently on purpose"
     if not param.has_default:
         return (
@@ -271,15 +219,13 @@ def _adding(method: Method, names: List[str]) -> Transform:
 
 
 def fix_config_missing_argument(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None
-    layer = subject.cls
+    subject = subject_of(finding, MissingConfigArgumentsSubject)
+    layer, get_config = subject.layer, subject.get_config
     assert layer.init is not None
     params = {p.name: p for p in layer.init.method.params}
-    missing: Tuple[str, ...] = subject.get("missing", ())
     reasons: List[str] = []
     addable: List[str] = []
-    for name in missing:
+    for name in subject.missing:
         why = _why_not(layer, params[name])
         if why:
             reasons.append(why)
@@ -288,7 +234,7 @@ def fix_config_missing_argument(finding: Finding) -> FixOutcome:
     if not addable:
         return Declined("; ".join(reasons))
     # The keys that can be saved are; the others stay reported, with their reason.
-    outcome = method_fix(subject.method, _adding(subject.method, addable))
+    outcome = method_fix(get_config, _adding(get_config, addable))
     if isinstance(outcome, Declined) and reasons:
         return Declined("; ".join([outcome.reason, *reasons]))
     return outcome

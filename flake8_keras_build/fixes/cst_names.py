@@ -13,7 +13,7 @@ from typing import List, Optional, Set
 
 import libcst as cst
 
-from ..analysis.walk import Visitor, walk
+from .walk import Visitor, walk
 
 
 class _Names(Visitor):

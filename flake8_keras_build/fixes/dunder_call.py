@@ -7,17 +7,18 @@ from __future__ import annotations
 from typing import Dict
 
 from ..model import Finding
-from .edits import Declined, FixFunction, FixOutcome, method_fix
+from ..rules.dunder_call import DunderCallSubject
+from .cst_source import twin
+from .edits import Declined, FixFunction, FixOutcome, method_fix, subject_of
 from .rewrite import remove_calls, rename
 
 
 def fix_dunder_call(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None
-    if subject.cls.defines("call"):
+    subject = subject_of(finding, DunderCallSubject)
+    if subject.layer.defines("call"):
         return Declined("the class also defines call(); merge the two by hand")
     builds = [
-        call.node
+        twin(call)
         for call in subject.method.calls
         if call.func == "self.build" and not call.guarded_by_built
     ]

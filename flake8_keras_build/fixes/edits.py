@@ -4,13 +4,13 @@ method, so everything outside the rewritten definition is kept byte for byte."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Tuple, Union
+from typing import Callable, Tuple, Type, TypeVar, Union
 
 import libcst as cst
 
-from ..analysis.cst_source import Parsed
 from ..analysis.definition_source import WRAPPER
-from ..model import Finding, Method
+from ..model import Finding, Method, Subject
+from .cst_source import method_node, snippet
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,17 @@ FixOutcome = Union[Fix, Declined]
 # A rule's fix: takes the rule's finding (its ``subject`` holds the model objects).
 FixFunction = Callable[[Finding], FixOutcome]
 
+S = TypeVar("S", bound=Subject)
+
+
+def subject_of(finding: Finding, kind: Type[S]) -> S:
+    """The finding's subject, of the type its rule makes (a rule and its fix agree
+    on it; anything else is a bug of ours)."""
+    subject = finding.subject
+    if not isinstance(subject, kind):
+        raise TypeError(f"{finding.code}: a {kind.__name__} was expected, not {subject!r}")
+    return subject
+
 
 class CannotFix(Exception):
     """Raised by a rewrite that finds the code is not in the shape it handles."""
@@ -54,7 +65,7 @@ class CannotFix(Exception):
 
 def rewrite(method: Method, new_node: cst.FunctionDef) -> Edit:
     """The edit that puts ``new_node`` where ``method``'s definition is."""
-    parsed: Parsed = method.snippet
+    parsed = snippet(method)
     if parsed is None or parsed.first_line < 1:
         raise CannotFix("the method's source is not available")
     if parsed.lossy:
@@ -74,6 +85,6 @@ def method_fix(
 ) -> FixOutcome:
     """Rewrite one method with ``transform``, which raises CannotFix to decline."""
     try:
-        return Fix((rewrite(method, transform(method.node)),))
+        return Fix((rewrite(method, transform(method_node(method))),))
     except CannotFix as why:
         return Declined(str(why))

@@ -15,15 +15,14 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple, TypeVar, Union
 
 import libcst as cst
 
+from .. import keras_api
 from ..model import CallFact, Finding, LayerClass, Method
+from ..rules.init_kwargs import InitKwargsSubject
 from .cst_names import names_in
-from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix
+from .cst_source import method_node, twin
+from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix, subject_of
 
 DEFAULT_NAME = "kwargs"
-# What ``Layer.__init__`` takes that ``Layer.get_config`` saves (so load_model passes it).
-KERAS_KEYWORDS = ("name", "dtype", "trainable")
-# ``Model.__init__`` takes the graph of a functional model by these keywords.
-_GRAPH_KEYWORDS = frozenset({"inputs", "outputs"})
 
 # --- appending an item to a parenthesised list, in the list's own layout -----------
 
@@ -202,9 +201,9 @@ def _functional(layer: LayerClass, call: CallFact) -> bool:
         return False
     by_position = not any(ancestor.defines("__init__") for ancestor in layer.ancestors)
     positional = 0
-    for arg in call.node.args:
+    for arg in twin(call).args:
         if arg.keyword is not None:
-            if arg.keyword.value in _GRAPH_KEYWORDS:
+            if arg.keyword.value in keras_api.FUNCTIONAL_KEYWORDS:
                 return True
         elif arg.star == "*" and by_position:
             return True  # may hold the graph
@@ -215,17 +214,17 @@ def _functional(layer: LayerClass, call: CallFact) -> bool:
 
 def _not_mechanical(layer: LayerClass, method: Method, call: CallFact) -> Optional[str]:
     """Why appending ``**kwargs`` to ``call`` could change what the base gets."""
-    fn: cst.FunctionDef = method.node
-    for arg in call.node.args:
+    fn: cst.FunctionDef = method_node(method)
+    for arg in twin(call).args:
         if arg.star == "**":
             mapping = cst.Module(body=[]).code_for_node(arg.value)
             return f"super().__init__() already takes **{mapping}; merge the two by hand"
     if _functional(layer, call):
         return "a functional Model (super().__init__(inputs, outputs)); pass the keywords by hand"
     named = named_params(fn)
-    for arg in call.node.args:
+    for arg in twin(call).args:
         keyword = arg.keyword.value if arg.keyword is not None else None
-        if keyword in KERAS_KEYWORDS and keyword not in named:
+        if keyword in keras_api.LAYER_KEYWORDS and keyword not in named:
             # ``super().__init__(dtype="int32", **kwargs)`` raises TypeError as soon as
             # kwargs holds ``dtype`` too, and load_model passes it from the config.
             # Another keyword (``autocast=False``) clashes only when a caller passes
@@ -235,32 +234,31 @@ def _not_mechanical(layer: LayerClass, method: Method, call: CallFact) -> Option
 
 
 def fix_init_kwargs(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None
-    method = subject.method
-    calls = subject.calls
+    subject = subject_of(finding, InitKwargsSubject)
+    method = subject.init
+    calls = subject.super_calls
     if not calls:
         return Declined("no super().__init__() call to pass **kwargs to (KLB201)")
     if len(calls) > 1:
         return Declined(f"__init__() calls super().__init__() {len(calls)} times")
-    existing: Optional[str] = subject.get("kwargs")
+    existing = subject.kwargs
     name = existing or DEFAULT_NAME
-    if existing is None and name_taken(method.node, name):
+    if existing is None and name_taken(method_node(method), name):
         return Declined(f"the name {name} is already used in __init__()")
-    if existing is not None and existing in names_in(method.node.body):
+    if existing is not None and existing in names_in(method_node(method).body):
         return Declined(
             f"__init__() reads **{existing} itself; choose by hand which keys reach "
             "super().__init__()"
         )
-    why = _not_mechanical(subject.cls, method, calls[0])
+    why = _not_mechanical(subject.layer, method, calls[0])
     if why is not None:
         return Declined(why)
-    if finding.code == "KLB203" and subject.cls.defines("from_config"):
+    if finding.code == "KLB203" and subject.layer.defines("from_config"):
         return Declined(
             "from_config() rebuilds the layer: accepting **kwargs would not give the "
             "reloaded layer its name back; pass the saved keywords there by hand"
         )
-    call: cst.Call = calls[0].node
+    call: cst.Call = twin(calls[0])
     return method_fix(method, lambda node: forward_varkw(node, call, name))
 
 

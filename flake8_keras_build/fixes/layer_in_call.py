@@ -11,7 +11,9 @@ from typing import Dict, Set
 import libcst as cst
 
 from ..model import CallFact, Finding, LayerClass, Method
-from .edits import CannotFix, Declined, Fix, FixFunction, FixOutcome, rewrite
+from ..rules.layer_in_call import LayerInCallSubject
+from .cst_source import method_node, twin
+from .edits import CannotFix, Declined, Fix, FixFunction, FixOutcome, rewrite, subject_of
 from .moves import Drop, Uses, bound_in, statement_of
 from .rewrite import append_last
 
@@ -27,10 +29,9 @@ class _SelfReads(cst.CSTVisitor):
 
 
 def fix_layer_in_call(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None and subject.calls
+    subject = subject_of(finding, LayerInCallSubject)
     try:
-        return _fix(subject.cls, subject.method, subject.calls[0])
+        return _fix(subject.layer, subject.method, subject.call)
     except CannotFix as why:
         return Declined(str(why))
 
@@ -47,7 +48,7 @@ def _fix(layer: LayerClass, method: Method, call: CallFact) -> Fix:
     if init is None:
         raise CannotFix("the class has no __init__() to create it in")
     line = statement_of(method, call)
-    assigned = {a.attr for a in method.assigns if a.node is not line.body[0]}
+    assigned = {a.attr for a in method.assigns if twin(a) is not line.body[0]}
     uses = Uses(None, bound_in(method), assigned)
     line.body[0].visit(uses)
     if uses.problem:
@@ -60,9 +61,9 @@ def _fix(layer: LayerClass, method: Method, call: CallFact) -> Fix:
     if unset:
         raise CannotFix(f"the layer reads self.{unset[0]}, which __init__() does not set")
     moved = line.with_changes(leading_lines=())
-    new_call = method.node.visit(Drop(line))
+    new_call = method_node(method).visit(Drop(line))
     assert isinstance(new_call, cst.FunctionDef)
-    return Fix((rewrite(method, new_call), rewrite(init, append_last(init.node, moved))))
+    return Fix((rewrite(method, new_call), rewrite(init, append_last(method_node(init), moved))))
 
 
 FIXES: Dict[str, FixFunction] = {"KLB103": fix_layer_in_call}

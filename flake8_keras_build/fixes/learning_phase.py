@@ -21,7 +21,8 @@ from __future__ import annotations
 from typing import Dict, Sequence
 
 from ..model import Finding, ModuleCall
-from .edits import Declined, Edit, Fix, FixFunction, FixOutcome
+from ..rules.learning_phase import LearningPhaseSubject
+from .edits import Declined, Edit, Fix, FixFunction, FixOutcome, subject_of
 
 _SCOPES = {
     "module": "at module level, where no call() passes a training argument",
@@ -74,10 +75,8 @@ def replace_call(call: ModuleCall, lines: Sequence[str], text: str) -> Edit | st
 
 
 def fix_learning_phase(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None
-    call: ModuleCall = subject.get("call")
-    lines: Sequence[str] = subject.get("lines", ())
+    subject = subject_of(finding, LearningPhaseSubject)
+    call, lines = subject.call, subject.lines
     reason = _why_not(call)
     if reason:
         return Declined(reason)

@@ -10,15 +10,14 @@ a ``build()`` that creates no state, which the code may re-run on purpose.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Optional, Sequence
 
+from .. import keras_api
 from ..model import CallFact, Finding, LayerClass, Method
-from .edits import Declined, FixFunction, FixOutcome, method_fix
+from ..rules.manual_build import ManualBuildSubject
+from .cst_source import twin
+from .edits import Declined, FixFunction, FixOutcome, method_fix, subject_of
 from .rewrite import remove_calls
-
-_CALL_ROOTS = ("call", "__call__")
-# Methods that are not part of building, whatever build() calls.
-_NOT_BUILD = ("__init__", "build_from_config", "call", "__call__")
 
 
 def _creates_state(layer: LayerClass) -> bool:
@@ -28,7 +27,7 @@ def _creates_state(layer: LayerClass) -> bool:
     owner = next((cls for cls in [layer, *layer.ancestors] if cls.defines("build")), None)
     if owner is None or "build" not in owner.methods:
         return True
-    for name in owner.reachable(("build",), _NOT_BUILD):
+    for name in owner.reachable(("build",), keras_api.NOT_IN_BUILD):
         for call in owner.methods[name].calls:
             if call.creates or call.attr == "build" or call.receiver in ("super", "base"):
                 return True
@@ -66,25 +65,23 @@ def _why_not(layer: LayerClass, method: Method, call: CallFact, path: Sequence[s
 
 
 def fix_manual_build(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None
-    layer, method, own = subject.cls, subject.method, subject.calls[0]
-    path: List[str] = subject.get("path", [method.name])
+    subject = subject_of(finding, ManualBuildSubject)
+    layer, method, own, path = subject.layer, subject.method, subject.call, subject.path
     reason = _why_not(layer, method, own, path)
     if reason:
         return Declined(reason)
     others = [
-        call.node
-        for call in subject.get("batch", ())
+        twin(call)
+        for call in subject.batch
         if call is not own and not _why_not(layer, method, call, path)
     ]
     outcome: Optional[FixOutcome] = None
     if others:
         # The method's other removable builds go in the same rewrite; if one of them
         # cannot go (its value is used), this one still can.
-        outcome = method_fix(method, lambda node: remove_calls(node, [own.node, *others]))
+        outcome = method_fix(method, lambda node: remove_calls(node, [twin(own), *others]))
     if outcome is None or isinstance(outcome, Declined):
-        outcome = method_fix(method, lambda node: remove_calls(node, [own.node]))
+        outcome = method_fix(method, lambda node: remove_calls(node, [twin(own)]))
     return outcome
 
 

@@ -11,6 +11,7 @@ from typing import Optional, Set
 import libcst as cst
 
 from ..model import CallFact, Method
+from .cst_source import method_node, twin
 from .edits import CannotFix
 from .rewrite import drop_lines
 
@@ -19,12 +20,12 @@ EMPTY_MODULE = cst.Module(body=[])
 
 def statement_of(method: Method, call: CallFact) -> cst.SimpleStatementLine:
     """The top-level ``self.<attr> = <call>`` line of ``method`` holding ``call``."""
-    body = method.node.body
+    body = method_node(method).body
     for stmt in getattr(body, "body", ()):
         if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
             continue
         small = stmt.body[0]
-        if isinstance(small, cst.Assign) and small.value is call.node:
+        if isinstance(small, cst.Assign) and small.value is twin(call):
             targets = small.targets
             target = targets[0].target if len(targets) == 1 else None
             if (
@@ -38,7 +39,7 @@ def statement_of(method: Method, call: CallFact) -> cst.SimpleStatementLine:
 
 def bound_in(method: Method) -> Set[str]:
     """Every name ``method`` binds (parameters, assignments, loops, imports ...)."""
-    code = textwrap.dedent(EMPTY_MODULE.code_for_node(method.node))
+    code = textwrap.dedent(EMPTY_MODULE.code_for_node(method_node(method)))
     tree = ast.parse(code)
     bound: Set[str] = set()
     for node in ast.walk(tree):

@@ -7,8 +7,8 @@ from typing import Callable, List, Sequence
 
 import libcst as cst
 
-from ..analysis.walk import Visitor, walk
 from .edits import CannotFix
+from .walk import Visitor, walk
 
 
 def statement(code: str) -> cst.BaseStatement:

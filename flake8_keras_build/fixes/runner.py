@@ -14,8 +14,9 @@ import libcst as cst
 from flake8 import defaults, utils
 
 from ..engine import lint
-from ..model import Finding, SourceUnavailable
+from ..model import Finding
 from ..settings import Settings
+from .cst_source import SourceUnavailable
 from .edits import Declined, Fix, FixFunction, FixOutcome
 from .registry import fix_for
 

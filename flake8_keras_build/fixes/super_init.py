@@ -16,21 +16,19 @@ from typing import Dict, List, Optional
 
 import libcst as cst
 
+from .. import keras_api
 from ..model import Finding, LayerClass, Method
-from .edits import Declined, FixFunction, FixOutcome, method_fix
-from .init_kwargs import DEFAULT_NAME, KERAS_KEYWORDS, add_varkw, name_taken
+from ..rules.super_init import MissingSuperInitSubject
+from .cst_source import method_node
+from .edits import Declined, FixFunction, FixOutcome, method_fix, subject_of
+from .init_kwargs import DEFAULT_NAME, add_varkw, name_taken
 from .rewrite import insert_first, statement
-
-# Keras bases whose ``__init__`` takes only keywords, all optional.
-_ROOT_CLASSES = frozenset({"Layer", "Model"})
 
 
 def _required(method: Method) -> List[str]:
     """Parameters of a base's ``__init__`` that a call must pass."""
-    fn: cst.FunctionDef = method.node
-    params = fn.params
-    positional = [*params.posonly_params, *params.params][1:]  # not ``self``
-    return [p.name.value for p in [*positional, *params.kwonly_params] if p.default is None]
+    named = [p for p in method.params[1:] if p.kind in {"positional", "keyword"}]  # not self
+    return [p.name for p in named if not p.has_default]
 
 
 def _base_needs_arguments(layer: LayerClass) -> Optional[str]:
@@ -49,7 +47,7 @@ def _base_needs_arguments(layer: LayerClass) -> Optional[str]:
         return "the base class's __init__() cannot be seen; call it by hand"
     for base in bases:
         name = base.rsplit(".", 1)[-1]
-        if name not in _ROOT_CLASSES:
+        if name not in keras_api.ROOT_CLASSES:
             return f"{name}.__init__() takes arguments of its own; call it by hand"
     return None
 
@@ -82,21 +80,22 @@ def _drop_lone_pass(fn: cst.FunctionDef, added: cst.BaseStatement) -> cst.Functi
 
 
 def fix_missing_super_init(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None
-    method = subject.method
-    fn: cst.FunctionDef = method.node
-    why = _base_needs_arguments(subject.cls)
+    subject = subject_of(finding, MissingSuperInitSubject)
+    method = subject.init
+    fn: cst.FunctionDef = method_node(method)
+    why = _base_needs_arguments(subject.layer)
     if why is not None:
         return Declined(why)
-    own = [p.name for p in method.params if p.name in KERAS_KEYWORDS and p.kind != "varkw"]
+    own = [
+        p.name for p in method.params if p.name in keras_api.LAYER_KEYWORDS and p.kind != "varkw"
+    ]
     if own:
         return Declined(
             f"__init__() takes {', '.join(own)} itself; decide by hand what "
             "super().__init__() gets"
         )
-    existing: Optional[str] = subject.get("kwargs")
-    if existing not in (None, DEFAULT_NAME) and _automatic_config(subject.cls):
+    existing = subject.kwargs
+    if existing not in (None, DEFAULT_NAME) and _automatic_config(subject.layer):
         return Declined(
             f"Keras' automatic config gives name, trainable and dtype back only to a "
             f"**kwargs named kwargs, not **{existing}: rename it and call "

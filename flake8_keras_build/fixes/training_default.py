@@ -12,10 +12,12 @@ from typing import Dict, Optional
 
 import libcst as cst
 
+from .. import keras_api
 from ..model import Finding
-from .edits import CannotFix, FixFunction, FixOutcome, method_fix
+from ..rules.training_default import TrainingDefaultSubject
+from .edits import CannotFix, FixFunction, FixOutcome, method_fix, subject_of
 
-_PARAM = "training"
+_PARAM = keras_api.TRAINING_ARGUMENT
 
 
 def _is_name(node: cst.BaseExpression, *names: str) -> bool:
@@ -100,9 +102,7 @@ def give_default(node: cst.FunctionDef) -> cst.FunctionDef:
 
 
 def fix_training_default(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None
-    return method_fix(subject.method, give_default)
+    return method_fix(subject_of(finding, TrainingDefaultSubject).call, give_default)
 
 
 FIXES: Dict[str, FixFunction] = {"KLB303": fix_training_default}

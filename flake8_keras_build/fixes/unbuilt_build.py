@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Dict
 
+from .. import keras_api
 from ..model import Finding, LayerClass
-from .edits import Declined, FixFunction, FixOutcome, method_fix
+from ..rules.unbuilt_build import UnbuiltBuildSubject
+from .edits import Declined, FixFunction, FixOutcome, method_fix, subject_of
 from .rewrite import append_last, statement
-
-_GENERIC_BASES = ("Layer",)
 
 
 def _base_with_build(layer: LayerClass) -> str:
@@ -27,24 +27,23 @@ def _base_with_build(layer: LayerClass) -> str:
     for ancestor in [layer, *layer.ancestors]:
         for base in ancestor.keras_bases:
             name = base.rsplit(".", 1)[-1]
-            if name == "Model":
+            if name == keras_api.ROOT_MODEL:
                 return "Model.build(), which calls call() on placeholder inputs in Keras 2"
-            if name not in _GENERIC_BASES:
+            if name != keras_api.ROOT_LAYER:
                 return f"{name}.build()"
     return ""
 
 
 def fix_unbuilt_build(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None
-    param = subject.get("param")
+    subject = subject_of(finding, UnbuiltBuildSubject)
+    param = subject.param
     if param is None:
         return Declined("build() has no shape parameter to pass on")
-    other = _base_with_build(subject.cls)
+    other = _base_with_build(subject.layer)
     if other:
         return Declined(f"super().build() would also run {other}; add it by hand")
     call = statement(f"super().build({param})")
-    return method_fix(subject.method, lambda node: append_last(node, call))
+    return method_fix(subject.build, lambda node: append_last(node, call))
 
 
 FIXES: Dict[str, FixFunction] = {"KLB105": fix_unbuilt_build}

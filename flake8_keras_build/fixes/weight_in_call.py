@@ -10,22 +10,26 @@ from typing import Dict, List, Optional
 
 import libcst as cst
 
-from ..analysis.cst_source import Parsed
 from ..analysis.definition_source import WRAPPER
 from ..model import CallFact, Finding, LayerClass, Method
-from .edits import CannotFix, Declined, Edit, Fix, FixFunction, FixOutcome, rewrite
+from ..rules.weight_in_call import WeightInCallSubject
+from .cst_source import Parsed, method_node, snippet, twin
+from .edits import CannotFix, Declined, Edit, Fix, FixFunction, FixOutcome, rewrite, subject_of
 from .moves import Drop, ShapeToParam, Uses, bound_in, statement_of
 from .rewrite import append_last
 
 _EMPTY = cst.Module(body=[])
 
 
-def _insert_before_super_build(fn: cst.FunctionDef, new: cst.BaseStatement) -> cst.FunctionDef:
-    """``new`` just above a top-level ``super().build(...)``, else as the last statement."""
+def _insert_before_super_build(build: Method, new: cst.BaseStatement) -> cst.FunctionDef:
+    """``build`` with ``new`` just above the top-level statement that starts with its
+    ``super().build(...)`` (or ``<Base>.build(self, ...)``) call, else last."""
+    fn = method_node(build)
+    anchors = [twin(call) for call in build.super_calls("build")]
     body = list(getattr(fn.body, "body", ()))
     for at, stmt in enumerate(body):
-        code = _EMPTY.code_for_node(stmt).strip()
-        if isinstance(stmt, cst.SimpleStatementLine) and code.startswith("super().build("):
+        first = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) else None
+        if isinstance(first, cst.Expr) and any(first.value is call for call in anchors):
             assert isinstance(fn.body, cst.IndentedBlock)
             return fn.with_changes(
                 body=fn.body.with_changes(body=tuple(body[:at] + [new] + body[at:]))
@@ -42,9 +46,11 @@ def _indent_of(parsed: Parsed) -> str:
 
 
 def _new_build(call_method: Method, moved: cst.SimpleStatementLine, param: str) -> Edit:
-    parsed: Parsed = call_method.snippet
+    parsed = snippet(call_method)
+    if parsed is None:
+        raise CannotFix("the method's source is not available")
     indent = _indent_of(parsed)
-    block = call_method.node.body
+    block = method_node(call_method).body
     step = block.indent if isinstance(block, cst.IndentedBlock) and block.indent else None
     step = step or parsed.module.default_indent
     statement = _EMPTY.code_for_node(moved.with_changes(leading_lines=())).rstrip("\n")
@@ -57,9 +63,8 @@ def _new_build(call_method: Method, moved: cst.SimpleStatementLine, param: str) 
 
 
 def fix_weight_in_call(finding: Finding) -> FixOutcome:
-    subject = finding.subject
-    assert subject is not None and subject.method is not None and subject.calls
-    layer, method, call = subject.cls, subject.method, subject.calls[0]
+    subject = subject_of(finding, WeightInCallSubject)
+    layer, method, call = subject.layer, subject.method, subject.call
     try:
         return Fix(_edits(layer, method, call))
     except CannotFix as why:
@@ -80,7 +85,7 @@ def _edits(layer: LayerClass, method: Method, call: CallFact) -> tuple[Edit, ...
         raise CannotFix("call() has no input parameter")
     inputs = params[0].name
     line = statement_of(method, call)
-    assigned = {a.attr for a in method.assigns if a.node is not line.body[0]}
+    assigned = {a.attr for a in method.assigns if twin(a) is not line.body[0]}
     uses = Uses(inputs, bound_in(method), assigned)
     line.body[0].visit(uses)
     if uses.problem:
@@ -95,13 +100,13 @@ def _edits(layer: LayerClass, method: Method, call: CallFact) -> tuple[Edit, ...
     moved = line.visit(ShapeToParam(inputs, param))
     assert isinstance(moved, cst.SimpleStatementLine)
     moved = moved.with_changes(leading_lines=())
-    new_call = method.node.visit(Drop(line))
+    new_call = method_node(method).visit(Drop(line))
     assert isinstance(new_call, cst.FunctionDef)
     edits: List[Edit] = [rewrite(method, new_call)]
     if build is None:
         edits.append(_new_build(method, moved, param))
     else:
-        edits.append(rewrite(build, _insert_before_super_build(build.node, moved)))
+        edits.append(rewrite(build, _insert_before_super_build(build, moved)))
     return tuple(edits)
 
 

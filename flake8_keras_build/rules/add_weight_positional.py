@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Iterator, Tuple
 
-from ..model import CallFact, Finding, LayerClass, Subject
+from .. import keras_api
+from ..model import CallFact, Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
 
-_METHODS = ("add_weight", "add_variable")
+
+@dataclass(frozen=True, eq=False)
+class AddWeightPositionalSubject(Subject):
+    """KLB301's fix passes the positional arguments by keyword."""
+
+    layer: LayerClass
+    method: Method
+    call: CallFact
+    targets: Tuple[str, ...]  # the Keras versions the code targets: "2", "3"
+    # Every flagged call of the method: the fix rewrites them all in one pass.
+    batch: Tuple[CallFact, ...]
 
 
 class AddWeightPositional(Rule):
@@ -265,18 +277,13 @@ class AddWeightPositional(Rule):
                 yield self.report(
                     call.pos,
                     message,
-                    Subject(
-                        layer,
-                        method,
-                        calls=(call,),
-                        detail=(("targets", targets), ("batch", batch)),
-                    ),
+                    AddWeightPositionalSubject(layer, method, call, targets, batch),
                 )
 
     @staticmethod
     def _harm(call: CallFact, layer: LayerClass, settings: Settings) -> str:
         """What the call breaks in the targeted versions, "" when nothing."""
-        if call.receiver != "self" or call.attr not in _METHODS:
+        if call.receiver != "self" or call.attr not in keras_api.WEIGHT_METHODS:
             return ""
         if not call.positional:
             return _METRIC_NAME if needs_name(call, layer) and settings.targets_keras2() else ""

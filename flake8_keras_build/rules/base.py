@@ -12,6 +12,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import ClassVar, Dict, Iterator, List, Optional, Tuple
 
+from .. import keras_api
 from ..model import Finding, LayerClass, ModuleFacts, Pos, Subject, describe_path
 from ..opt_in import OPT_IN_CODES
 from ..settings import Settings
@@ -32,10 +33,6 @@ CONSTRUCTED_LAYER = """
         def get_config(self):
             return {**super().get_config(), "factor": self.factor}
 """
-
-# "In call": these entry points, and what is never counted as reached from them.
-CALL_ROOTS = ("call", "__call__")
-NOT_IN_CALL = ("build", "__init__", "build_from_config")
 
 
 @dataclass(frozen=True)
@@ -122,7 +119,7 @@ class Rule:
 
 def call_paths(layer: LayerClass) -> Dict[str, List[str]]:
     """Methods that run "in call", each with the path that reaches it."""
-    return layer.reachable(CALL_ROOTS, NOT_IN_CALL)
+    return layer.reachable(keras_api.CALL_METHODS, keras_api.NOT_IN_CALL)
 
 
 def where(path: List[str]) -> str:

@@ -9,8 +9,6 @@ from ..model import Finding, LayerClass
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
 
-_BUILD_SIDE = ("__init__", "call", "__call__", "build_from_config")
-
 
 def _creates_weights(layer: LayerClass) -> bool:
     return any(
@@ -48,7 +46,7 @@ def _built_children(layer: LayerClass, children: Dict[str, str]) -> Optional[Lis
     v1.2). None when it builds or calls layers through something we cannot name
     (``for child in self.blocks: child.build(...)``, ``getattr(self, name)(x)``)."""
     built: List[str] = []
-    methods = list(layer.reachable(("build",), _BUILD_SIDE).values())
+    methods = list(layer.reachable(("build",), keras_api.NOT_IN_BUILD).values())
     names = [path[-1] for path in methods] + ["__init__"]
     for name in names:
         method = layer.methods.get(name)

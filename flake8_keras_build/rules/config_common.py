@@ -10,8 +10,7 @@ from ..model import LayerClass
 from ..settings import Settings
 
 # Handled by ``Layer.__init__`` and saved by ``Layer.get_config``.
-KERAS_KEYWORDS = frozenset({"name", "dtype", "trainable"})
-_ROOT_CLASSES = frozenset({"Layer", "Model"})
+KERAS_KEYWORDS = frozenset(keras_api.LAYER_KEYWORDS)
 
 
 def own_params(layer: LayerClass) -> List[str]:
@@ -107,7 +106,7 @@ def _accepted_above(layer: LayerClass, settings: Settings) -> Optional[FrozenSet
         if ancestor.init is not None:
             return accepted_keywords(ancestor, settings)
     bases = inherited_keras_bases(layer)
-    if not bases or not all(path.rsplit(".", 1)[-1] in _ROOT_CLASSES for path in bases):
+    if not bases or not all(path.rsplit(".", 1)[-1] in keras_api.ROOT_CLASSES for path in bases):
         return None  # a concrete Keras layer accepts its own arguments
     if settings.targets_keras3():
         return keras_api.KERAS3_LAYER_KWARGS

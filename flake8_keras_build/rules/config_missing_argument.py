@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Iterator, Tuple
 
-from ..model import Finding, LayerClass, Subject
+from ..model import Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
 from .config_common import (
@@ -14,6 +15,15 @@ from .config_common import (
     renamed_params,
     super_config_keys,
 )
+
+
+@dataclass(frozen=True, eq=False)
+class MissingConfigArgumentsSubject(Subject):
+    """KLB206's fix adds ``"x": self.x`` to the config for the missing arguments."""
+
+    layer: LayerClass
+    get_config: Method
+    missing: Tuple[str, ...]  # the arguments get_config() does not save, in order
 
 
 class ConfigMissingArgument(Rule):
@@ -346,5 +356,5 @@ class ConfigMissingArgument(Rule):
         yield self.report(
             config.pos,
             f"get_config() does not save {quoted(missing)}: the reloaded layer gets the default",
-            Subject(layer, layer.methods["get_config"], detail=(("missing", tuple(missing)),)),
+            MissingConfigArgumentsSubject(layer, layer.methods["get_config"], tuple(missing)),
         )

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Iterator, List
+from dataclasses import dataclass
+from typing import FrozenSet, Iterator, List, Optional
 
-from ..model import Finding, LayerClass, Subject
+from .. import keras_api
+from ..model import Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
 from .config_common import accepted_keywords, inherited_keras_bases
+
+
+@dataclass(frozen=True, eq=False)
+class ConfigWithoutSuperSubject(Subject):
+    """KLB205's fix starts the config from ``super().get_config()``."""
+
+    layer: LayerClass
+    get_config: Method
+    # The keywords reload can pass to the constructor; None: unknown. The fix
+    # merges the base config only when reload accepts its keys.
+    accepted: Optional[FrozenSet[str]]
 
 
 class ConfigWithoutSuper(Rule):
@@ -295,7 +308,7 @@ class ConfigWithoutSuper(Rule):
         value = config.value
         if value is None or value.from_super:
             return
-        lost = [key for key in KERAS_KEYWORDS if key not in value.keys]
+        lost = [key for key in keras_api.LAYER_KEYWORDS if key not in value.keys]
         accepted = accepted_keywords(layer, settings)
         # A config that saves its name decided what else it keeps (Keras' own
         # InputLayer and Discretization save dtype, not trainable: they have no
@@ -315,12 +328,8 @@ class ConfigWithoutSuper(Rule):
             config.pos,
             "get_config() does not start from super().get_config(): "
             f"{_listed(lost)} {'is' if len(lost) == 1 else 'are'} lost on reload{frozen}{by_hand}",
-            # The fix merges the base config only when reload accepts its keys.
-            Subject(layer, layer.methods["get_config"], detail=(("accepted", accepted),)),
+            ConfigWithoutSuperSubject(layer, layer.methods["get_config"], accepted),
         )
-
-
-KERAS_KEYWORDS = ("name", "trainable", "dtype")  # what Layer.get_config() saves
 
 
 def _listed(keys: List[str]) -> str:
@@ -336,7 +345,7 @@ def _maybe_functional(layer: LayerClass) -> bool:
     if layer.foreign_bases:
         return True
     bases = [b.rsplit(".", 1)[-1] for b in inherited_keras_bases(layer)]
-    if any(base != "Model" for base in bases):
+    if any(base != keras_api.ROOT_MODEL for base in bases):
         return True
     inits = [c.init for c in [layer, *layer.ancestors] if c.init is not None]
     return not inits or any(init.functional for init in inits)

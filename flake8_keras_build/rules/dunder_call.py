@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator
 
-from ..model import Finding, LayerClass, Subject
+from ..model import Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
+
+
+@dataclass(frozen=True, eq=False)
+class DunderCallSubject(Subject):
+    """KLB101's fix renames ``__call__`` to ``call``."""
+
+    layer: LayerClass
+    method: Method  # the __call__ override
 
 
 class DunderCallOverride(Rule):
@@ -194,6 +203,6 @@ class DunderCallOverride(Rule):
             "__call__() overridden instead of call(): Layer.__call__ no longer builds "
             "the layer, passes training/masks or autocasts, and a functional model "
             "silently drops the layer and its weights",
-            Subject(layer, method),
+            DunderCallSubject(layer, method),
         )
 

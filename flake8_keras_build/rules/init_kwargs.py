@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Tuple
+from dataclasses import dataclass
+from typing import Iterator, Optional, Tuple
 
-from ..model import CallFact, Finding, InitFacts, LayerClass, Subject
+from .. import keras_api
+from ..model import CallFact, Finding, InitFacts, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import CONSTRUCTED_LAYER, Invalid, Rule, Valid
 
-_KERAS_KEYWORDS = ("name", "dtype", "trainable")
+
+@dataclass(frozen=True, eq=False)
+class InitKwargsSubject(Subject):
+    """KLB203's and KLB208's fix: ``__init__`` takes ``**kwargs`` and passes it on."""
+
+    layer: LayerClass
+    init: Method
+    # Every ``super().__init__`` call in it: the fix passes ``**kwargs`` on only
+    # where there is exactly one.
+    super_calls: Tuple[CallFact, ...]
+    kwargs: Optional[str]  # the name of __init__'s ``**kwargs``; None: it has none
 
 
-def _subject(layer: LayerClass, init: InitFacts) -> Subject:
+def _subject(layer: LayerClass, init: InitFacts) -> InitKwargsSubject:
     """What the fix rewrites: ``__init__`` and every ``super().__init__`` call in it
     (the fix passes ``**kwargs`` on only where there is exactly one)."""
     calls: Tuple[CallFact, ...] = tuple(
         c for c in init.method.calls if c.attr == "__init__" and c.receiver in {"super", "base"}
     )
-    return Subject(layer, init.method, calls=calls, detail=(("kwargs", init.kwargs),))
+    return InitKwargsSubject(layer, init.method, calls, init.kwargs)
 
 
 class InitRejectsKerasKeywords(Rule):
@@ -190,7 +202,7 @@ class InitRejectsKerasKeywords(Rule):
             # (Keras' Sequential takes no dtype). One that takes not even name cannot
             # be named, and reloads renamed (observed by the runtime lane).
             return
-        missing = [k for k in _KERAS_KEYWORDS if k not in accepted]
+        missing = [k for k in keras_api.LAYER_KEYWORDS if k not in accepted]
         if not missing:
             return
         yield self.report(

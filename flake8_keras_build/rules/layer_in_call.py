@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator
 
-from ..model import Finding, LayerClass, Subject
+from ..model import CallFact, Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid, by_version, call_paths, where
+
+
+@dataclass(frozen=True, eq=False)
+class LayerInCallSubject(Subject):
+    """KLB103's fix moves the statement that creates the layer into ``__init__``."""
+
+    layer: LayerClass
+    method: Method  # where the layer is created: call() or a helper it calls
+    call: CallFact
 
 
 class LayerInCall(Rule):
@@ -185,5 +195,5 @@ class LayerInCall(Rule):
                     call.pos,
                     f"{call.func}() creates a layer {where(path)}: {harm}; "
                     "create it in __init__()",
-                    Subject(layer, layer.methods[name], calls=(call,)),
+                    LayerInCallSubject(layer, layer.methods[name], call),
                 )

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Iterator, Sequence
 
-from ..model import Finding, ModuleFacts, Subject
+from ..model import Finding, ModuleCall, ModuleFacts, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid, by_version
+
+
+@dataclass(frozen=True, eq=False)
+class LearningPhaseSubject(Subject):
+    """KLB302's fix replaces the call with ``call``'s ``training`` argument."""
+
+    call: ModuleCall
+    lines: Sequence[str]  # the module's lines
 
 
 class LearningPhase(Rule):
@@ -188,7 +197,7 @@ class LearningPhase(Rule):
             yield self.report(
                 call.pos,
                 f"{call.func}() {what}: {harm}; use the training argument of call()",
-                Subject(detail=(("call", call), ("lines", module.lines))),
+                LearningPhaseSubject(call, module.lines),
             )
 
 

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Iterator, Tuple
 
-from ..model import Finding, LayerClass, Subject
+from ..model import CallFact, Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid, by_version, call_paths, where
+
+
+@dataclass(frozen=True, eq=False)
+class ManualBuildSubject(Subject):
+    """KLB104's fix removes the ``build(...)`` call from ``call``."""
+
+    layer: LayerClass
+    method: Method
+    call: CallFact
+    path: Tuple[str, ...]  # from call() to the method, e.g. ("call", "_project")
+    # The method's other flagged calls, so that its fix removes them all in one
+    # rewrite.
+    batch: Tuple[CallFact, ...]
 
 
 class ManualBuildInCall(Rule):
@@ -201,7 +215,5 @@ class ManualBuildInCall(Rule):
                     call.pos,
                     f"{call.func}() called by hand {where(path)}: Layer.__call__ "
                     f"already built the layer; {harm}",
-                    # The method's other flagged calls ride along, so that its fix
-                    # removes them all in one rewrite.
-                    Subject(layer, method, calls=(call,), detail=(("path", path), ("batch", flagged))),
+                    ManualBuildSubject(layer, method, call, tuple(path), flagged),
                 )

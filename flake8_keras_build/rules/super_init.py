@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Iterator, Optional
 
-from ..model import Finding, LayerClass, Subject
+from ..model import Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid, by_version
+
+
+@dataclass(frozen=True, eq=False)
+class MissingSuperInitSubject(Subject):
+    """KLB201's fix inserts ``super().__init__(**kwargs)`` first in ``__init__``."""
+
+    layer: LayerClass
+    init: Method
+    kwargs: Optional[str]  # the name of __init__'s ``**kwargs``; None: it has none
 
 
 class MissingSuperInit(Rule):
@@ -169,7 +179,7 @@ class MissingSuperInit(Rule):
             init.method.pos,
             "__init__() never calls super().__init__(): the first call raises "
             "RuntimeError ('you forgot to call super().__init__()')",
-            Subject(layer, init.method, detail=(("kwargs", init.kwargs),)),
+            MissingSuperInitSubject(layer, init.method, init.kwargs),
         )
 
 

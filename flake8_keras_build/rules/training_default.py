@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator
 
-from ..model import Finding, LayerClass, Subject
+from ..model import Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingDefaultSubject(Subject):
+    """KLB303's fix gives ``call``'s ``training`` parameter a default."""
+
+    layer: LayerClass
+    call: Method
 
 
 class TrainingWithoutDefault(Rule):
@@ -122,5 +131,5 @@ class TrainingWithoutDefault(Rule):
                     call.pos,
                     "call() takes training without a default: Keras 3 raises TypeError "
                     "('missing a required argument: training'); use training=None",
-                    Subject(layer, call),
+                    TrainingDefaultSubject(layer, call),
                 )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Iterator, Optional
 
 from .. import keras_api
 from ..model import Finding, LayerClass, Method, Subject
@@ -10,8 +11,14 @@ from ..settings import Settings
 from .base import Invalid, Rule, Valid
 from .config_common import inherited_keras_bases
 
-# Methods a helper of build() may not be reached through.
-_NOT_IN_BUILD = ("__init__", "call", "__call__", "build_from_config")
+
+@dataclass(frozen=True, eq=False)
+class UnbuiltBuildSubject(Subject):
+    """KLB105's fix appends ``super().build(<param>)`` to ``build``."""
+
+    layer: LayerClass
+    build: Method
+    param: Optional[str]  # build()'s shape parameter; None: it has none
 
 
 def _creates_state(method: Method) -> bool:
@@ -230,7 +237,7 @@ class BuildNeverMarksBuilt(Rule):
         base = _weight_base(layer)
         if not settings.targets_keras2() and not base:
             return
-        reached = [layer.methods[name] for name in layer.reachable(("build",), _NOT_IN_BUILD)]
+        reached = [layer.methods[name] for name in layer.reachable(("build",), keras_api.NOT_IN_BUILD)]
         if any(_marks_built(m) for m in reached) or not any(_creates_state(m) for m in reached):
             return
         params = build.shape_params()
@@ -244,7 +251,7 @@ class BuildNeverMarksBuilt(Rule):
         yield self.report(
             build.pos,
             f"build() never calls super().build({param}): {harm}",
-            Subject(layer, build, detail=(("param", param if params else None),)),
+            UnbuiltBuildSubject(layer, build, param if params else None),
         )
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator, Optional
 
-from ..model import Finding, LayerClass, Subject
+from ..model import CallFact, Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid, by_version, call_paths, where
 
@@ -27,6 +28,15 @@ def _guarded_harm(state: Optional[str], settings: Settings) -> str:
     if keras2:
         return f"{_LOCKED}, and {keras2}"
     return f"the guarded lazy form works in Keras 2, but {_LOCKED}"
+
+
+@dataclass(frozen=True, eq=False)
+class WeightInCallSubject(Subject):
+    """KLB102's fix moves the statement that creates the weight into ``build``."""
+
+    layer: LayerClass
+    method: Method  # where the weight is created: call() or a helper it calls
+    call: CallFact
 
 
 class WeightInCall(Rule):
@@ -280,5 +290,5 @@ class WeightInCall(Rule):
                     call.pos,
                     f"{call.func}() creates a weight {where(path)}: {harm}; "
                     "create it in build()",
-                    Subject(layer, layer.methods[name], calls=(call,)),
+                    WeightInCallSubject(layer, layer.methods[name], call),
                 )

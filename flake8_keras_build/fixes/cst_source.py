@@ -1,5 +1,8 @@
 """libcst trees of the methods a fix rewrites, paired with flake8's ``ast`` nodes.
 
+The model keeps only ast nodes; this is where a fix turns a method or a fact into
+the libcst node it rewrites (``method_node``, ``twin``, ``snippet``).
+
 Linting reads the ast alone; the fix command needs libcst's lossless trees to write
 code back. Only the source lines of one method are parsed, when a fix first asks for
 it (``CstView``), and each fact's ast node is paired with its libcst twin: both trees
@@ -11,15 +14,17 @@ from __future__ import annotations
 
 import ast
 import re
+import weakref
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ..model import Pos
-from .ast_walk import source_order
-from .definition_source import definition_source
+from ..analysis.ast_walk import source_order
+from ..analysis.definition_source import definition_source
+from ..model import AssignFact, CallFact, Method, Pos
+from ..text import split_lines
 from .walk import Visitor, is_node_type, walk
 
 PositionMap = Dict[int, Pos]
@@ -155,6 +160,17 @@ def body_twins(func: ast.AST) -> List[ast.AST]:
     return found
 
 
+def pair_in_order(
+    twins: List[ast.AST], nodes: List[cst.CSTNode]
+) -> Optional[Dict[int, cst.CSTNode]]:
+    """The fast way: both walks meet calls and statements in source order, so the
+    n-th ast twin is the n-th libcst node, checked kind by kind; None when the two
+    lists are out of step (then positions decide)."""
+    if len(nodes) == len(twins) and all(map(_pairs_match, twins, nodes)):
+        return {id(a): c for a, c in zip(twins, nodes)}
+    return None
+
+
 def _keyword_col(node: cst.CSTNode, name_col: int) -> int:
     """Column of the ``def``/``class`` keyword, from its name's column."""
     if isinstance(node, cst.ClassDef):
@@ -169,12 +185,22 @@ def _keyword_col(node: cst.CSTNode, name_col: int) -> int:
 def provider_positions(ast_root: ast.stmt, parsed: Parsed) -> PositionMap:
     """The slow, always-right way: libcst's own positions in the snippet, whose
     columns are the file's, shifted to the file's lines. ``ast_root`` is the
-    definition's twin (for where its keyword is)."""
+    definition's twin (for where its keyword is).
+
+    Columns are given as ast gives them, in UTF-8 bytes: libcst counts characters,
+    so a line with non-ASCII text before a node would otherwise put it elsewhere."""
     ranges = MetadataWrapper(parsed.module, unsafe_skip_copy=True).resolve(PositionProvider)
+    snippet_lines = split_lines(parsed.module.code)
+
+    def byte_col(line: int, column: int) -> int:
+        text = snippet_lines[line - 1] if 0 < line <= len(snippet_lines) else ""
+        return len(text[:column].encode("utf-8"))
+
     name_start = ranges[parsed.node.name].start
     line_shift = ast_root.lineno - name_start.line
     # ast counts a form feed before ``class`` as a column, libcst does not.
-    class_col_shift = ast_root.col_offset - _keyword_col(parsed.node, name_start.column)
+    keyword_col = _keyword_col(parsed.node, name_start.column)
+    class_col_shift = ast_root.col_offset - byte_col(name_start.line, keyword_col)
     collector = _Collector()
     walk(parsed.node, collector)  # the definition's own nodes, not the ``if 1:`` wrapper
     positions: PositionMap = {}
@@ -185,6 +211,7 @@ def provider_positions(ast_root: ast.stmt, parsed: Parsed) -> PositionMap:
             # flake8 reports a definition at its keyword, not at a decorator.
             name = ranges[node.name].start
             line, col = name.line, _keyword_col(node, name.column)
+        col = byte_col(line, col)
         if line == name_start.line:
             col += class_col_shift
         positions[id(node)] = Pos(line + line_shift, col)
@@ -218,9 +245,15 @@ class CstView:
         assert isinstance(parsed.node, cst.FunctionDef)
         walk(parsed.node.body, collector)
         nodes = collector.nodes
-        if len(nodes) == len(twins) and all(map(_pairs_match, twins, nodes)):
-            return {id(a): c for a, c in zip(twins, nodes)}
-        # Out of step somewhere: pair by position instead, node kind checked.
+        in_order = pair_in_order(twins, nodes)
+        if in_order is not None:
+            return in_order
+        return self._pair_by_position(parsed, twins, nodes)
+
+    def _pair_by_position(
+        self, parsed: Parsed, twins: List[ast.AST], nodes: List[cst.CSTNode]
+    ) -> Dict[int, cst.CSTNode]:
+        """Out of step somewhere: pair by position instead, node kind checked."""
         positions = provider_positions(self.function, parsed)
         by_position: Dict[Tuple[int, int, str], cst.CSTNode] = {}
         for node in nodes:
@@ -234,3 +267,56 @@ class CstView:
             if found is not None and _pairs_match(twin, found):
                 pairs[id(twin)] = found
         return pairs
+
+
+class SourceUnavailable(Exception):
+    """libcst cannot parse the method (a syntax it does not support, such as
+    ``(self.w): int = 1``), so there is no tree to rewrite: the fix declines with
+    this message."""
+
+
+# One view per method's ast node, made when a fix first asks: the same method must
+# give the same libcst nodes to every fix of a pass (fixes compare them by identity).
+# Weak keys: a view lives as long as the lint result whose method it parsed.
+_VIEWS: weakref.WeakKeyDictionary[ast.AST, CstView] = weakref.WeakKeyDictionary()
+
+
+def view_of(method: Method) -> Optional[CstView]:
+    """The method parsed with libcst and paired with its ast; None for a method
+    whose tree was dropped (the model of a class in another module)."""
+    tree = method.tree
+    if tree is None:
+        return None
+    view = _VIEWS.get(tree)
+    if view is None:
+        view = _VIEWS[tree] = CstView(method.lines, tree)
+    return view
+
+
+def snippet(method: Method) -> Optional[Parsed]:
+    """Where a fix writes the method back; None when libcst cannot parse it."""
+    view = view_of(method)
+    return view.parsed if view is not None else None
+
+
+def method_node(method: Method) -> cst.FunctionDef:
+    """The method's libcst ``FunctionDef``."""
+    parsed = snippet(method)
+    if parsed is None:
+        raise SourceUnavailable("libcst cannot read this method; fix it by hand")
+    assert isinstance(parsed.node, cst.FunctionDef)
+    return parsed.node
+
+
+def twin(fact: Union[CallFact, AssignFact]) -> Any:
+    """The libcst twin of a fact's ast node: a ``Call``, or an assignment statement."""
+    view = view_of(fact.method) if fact.method is not None else None
+    node = view.node_of(fact.tree) if view is not None and fact.tree is not None else None
+    if node is None:
+        raise SourceUnavailable("libcst cannot read this code; fix it by hand")
+    return node
+
+
+def assigned_value(assign: AssignFact) -> Any:
+    """The libcst node of an assignment's value, or None for an annotation alone."""
+    return twin(assign).value if assign.value_text else None
