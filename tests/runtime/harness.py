@@ -123,6 +123,8 @@ def clean(text: str) -> str:
     text = re.sub(r"(/tmp|/var/folders)/\S+", "<tmp>", text)
     # Where the venv lives differs between machines (jax names its own files).
     text = re.sub(r"\S*/site-packages/", "<site-packages>/", text)
+    # TensorFlow numbers the functions it traces in the order the process traced them.
+    text = re.sub(r"(__inference_\w+?)_\d+\b", r"\1", text)
     text = " ".join(text.split())
     return text if len(text) <= _LIMIT else text[: _LIMIT - 1] + "…"
 
