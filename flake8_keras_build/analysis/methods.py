@@ -129,11 +129,12 @@ def value_kind(node: ast.expr, names: Optional[NameTable] = None, depth: int = 0
     if isinstance(node, ast.Name):
         if node.id in _PLAIN_NAMES:
             return "plain"
-        # RULES v1.2 (KLB204): a module-level name bound once to a plain value is that
-        # value (``PATCH_SIZE = 6``); one bound to a call, a class, a lambda, more
-        # than once or not in this module may hold an object.
-        bound = names.constant(node.id) if names is not None and depth < _MAX_DEPTH else None
-        return "object" if bound is None else value_kind(bound, names, depth + 1)
+        # RULES v1.2 (KLB204): a name the file binds to plain values only is one of
+        # them (``PATCH_SIZE = 6``); one bound to a call, a class, a lambda, imported
+        # or not bound in this file may hold an object.
+        bound = names.constant(node.id) if names is not None and depth < _MAX_DEPTH else []
+        given = {value_kind(value, names, depth + 1) for value in bound}
+        return "plain" if given == {"plain"} else "object"
     if isinstance(node, ast.Attribute):
         return "object" if node.attr[:1].isupper() else "plain"
     return "object"  # calls, lambdas, comprehensions, f-strings ...
