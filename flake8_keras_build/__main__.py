@@ -1,5 +1,5 @@
-"""``python -m flake8_keras_build`` (also the ``flake8-keras-build`` command): fix
-files, explain a rule, regenerate or check the docs.
+"""``python -m flake8_keras_build`` (also the ``flake8-keras-build`` command): check
+files, serve editors, fix files, explain a rule, regenerate or check the docs.
 
 Each subcommand is a ``_add_<name>`` function that registers its parser and its
 handler.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import List, NoReturn, Optional, cast
 
 from . import __version__
 from .config import load_settings
@@ -20,6 +20,50 @@ from .settings import SettingsError
 
 # argparse has no public name for it; only read as an annotation.
 _Subparsers = argparse._SubParsersAction
+
+
+class _Parser(argparse.ArgumentParser):
+    """A usage error is one line (and exit 2), like a bad config value."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _check(args: argparse.Namespace) -> int:
+    # Lazy for start-up time: the other commands need none of the linting.
+    from .check.command import run
+
+    return run(args)
+
+
+def _add_check(subparsers: _Subparsers[argparse.ArgumentParser]) -> None:
+    # Lazy for start-up time: its options only; the linting is imported when it runs.
+    from .check.command import DESCRIPTION, add_arguments
+
+    parser = subparsers.add_parser(
+        "check", help="lint files and report the findings (no flake8 needed)",
+        description=DESCRIPTION,
+    )
+    add_arguments(parser)
+    parser.set_defaults(handler=_check)
+
+
+def _server(args: argparse.Namespace) -> int:
+    # Lazy for start-up time, and pygls is there only with the server extra.
+    from .server.main import serve
+
+    return serve()
+
+
+def _add_server(subparsers: _Subparsers[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "server",
+        help="a language server over stdio (pip install 'flake8-keras-build[server]')",
+        description="Run the language server on stdin/stdout: diagnostics on the unsaved "
+        "buffer, quick fixes from the fixer. Needs the server extra "
+        "(pip install 'flake8-keras-build[server]').",
+    )
+    parser.set_defaults(handler=_server)
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -116,9 +160,15 @@ def _add_docs(subparsers: _Subparsers[argparse.ArgumentParser]) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m flake8_keras_build")
+    parser = _Parser(prog="python -m flake8_keras_build")
     parser.add_argument("--version", action="version", version=f"flake8-keras-build {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    # Subcommands are _Parser too (argparse uses the parent's class).
+    subparsers = cast(
+        "_Subparsers[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", metavar="COMMAND", required=True),
+    )
+    _add_check(subparsers)
+    _add_server(subparsers)
     _add_fix(subparsers)
     _add_explain(subparsers)
     _add_docs(subparsers)

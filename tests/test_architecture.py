@@ -18,7 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent / PACKAGE
 # Which groups each group may import (itself included where listed). A module not
 # named here is a front end (plugin, CLI, docs, fix command ...): it may import
 # anything, and nothing below may import it.
-BOTTOM = {"names", "settings", "keras_api", "opt_in", "text", "class_info", ""}
+BOTTOM = {
+    "names", "settings", "keras_api", "opt_in", "text", "class_info", "",
+    "noqa", "source_bytes", "options",
+}  # fmt: skip
 ALLOWED = {
     "bottom": {"bottom"},
     "config": {"bottom"},
@@ -191,3 +194,22 @@ def test_each_lazy_import_says_it_saves_start_up_time() -> None:
             undocumented.append(f"{module}:{node.lineno}")
     assert count > 0  # the lint's own lazy imports are there to be checked
     assert undocumented == []
+
+
+def test_only_the_server_imports_pygls_and_check_does_not_import_the_server() -> None:
+    # pygls and lsprotocol come with the server extra alone: the plugin and check
+    # must run without them.
+    for module, path in MODULES.items():
+        if module.split(".")[0] == "server":
+            continue
+        for node in ast.walk(_tree(path)):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            assert not any(n.split(".")[0] in {"pygls", "lsprotocol"} for n in names), module
+    assert not any(
+        target.split(".")[0] == "server"
+        for module, targets in _graph().items()
+        if module.split(".")[0] == "check"
+        for target in targets
+    )

@@ -46,7 +46,10 @@ def test_pyproject_wins_over_flake8_file_and_command_line_over_both(tmp_path: Pa
         ('keras-version = "4"', "--keras-version must be one of"),
         ('keras-layer-bases = "not a name!"', "--keras-layer-bases takes"),
         ('keras-no-cross-module = "maybe"', "takes true or false"),
-        ("select = 1", "unknown option 'select'"),
+        ("selekt = 1", "unknown option 'selekt'"),
+        ("select = 1", "--select takes a comma-separated list"),
+        ('extend-select = "KLB1x"', "is not an error code"),
+        ('per-file-ignores = "x.py"', "--per-file-ignores takes"),
     ],
 )
 def test_bad_pyproject_values_name_the_file(tmp_path: Path, table: str, message: str) -> None:

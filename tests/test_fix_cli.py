@@ -4,13 +4,13 @@ never change (other lines, line endings, encodings, files without findings)."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 from typing import Optional
 
 import pytest
 
 from flake8_keras_build.fixes.runner import fix_source
+from tests.check_helpers import run_module
 
 BAD = """\
 import keras
@@ -29,14 +29,7 @@ GOOD = BAD.replace("def __call__", "def call")
 
 
 def run_fix(*args: str, cwd: Path, stdin: Optional[str] = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "flake8_keras_build", "fix", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_module("flake8_keras_build", "fix", *args, cwd=cwd, stdin=stdin)
 
 
 def test_fixes_in_place_and_exits_1(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = Path(flake8_keras_build.__file__).resolve().parent
 VERSION = flake8_keras_build.__version__
 DIST_NAME = "flake8-keras-build"
-HOOK_IDS = ("flake8-keras-build", "flake8-keras-build-fix")
+HOOK_IDS = ("flake8-keras-build", "flake8-keras-build-fix", "flake8-keras-build-check")
 
 # Runs an installed console script by its name, the way the script pip writes does:
 # load the entry point and exit with what it returns. Going through the metadata
@@ -157,7 +157,7 @@ def test_changelog_starts_with_the_current_version() -> None:
 # The pre-commit hooks
 
 
-def test_hooks_are_the_two_documented_ones() -> None:
+def test_hooks_are_the_documented_ones() -> None:
     found = hooks()
     assert tuple(found) == HOOK_IDS
     for hook in found.values():
@@ -174,6 +174,9 @@ def test_hooks_are_the_two_documented_ones() -> None:
         f"--extend-ignore={','.join(OPT_IN_CODES)}",
     ]
     assert found["flake8-keras-build-fix"]["entry"].split() == ["flake8-keras-build", "fix"]
+    # check's default selection already leaves the opt-in rules off: no arguments.
+    assert found["flake8-keras-build-check"]["entry"].split() == ["flake8-keras-build", "check"]
+    assert "args" not in found["flake8-keras-build-check"]
 
 
 def test_hook_commands_are_console_scripts() -> None:
@@ -202,17 +205,19 @@ def bad_layer(tmp_path: Path) -> Path:
     return tmp_path / "layer.py"
 
 
-def test_check_hook_fails_on_findings(bad_layer: Path) -> None:
-    result = run_hook("flake8-keras-build", bad_layer.name, cwd=bad_layer.parent)
+@pytest.mark.parametrize("hook", ["flake8-keras-build", "flake8-keras-build-check"])
+def test_check_hook_fails_on_findings(bad_layer: Path, hook: str) -> None:
+    result = run_hook(hook, bad_layer.name, cwd=bad_layer.parent)
     assert result.returncode == 1, result.stderr
     codes = set(re.findall(r"^layer\.py:\d+:\d+: (\w+) ", result.stdout, re.MULTILINE))
     assert {"KLB101", "KLB104", "KLB105"} <= codes
     assert all(code.startswith("KLB") for code in codes), "--select=KLB lets other codes in"
 
 
-def test_check_hook_passes_a_good_layer(tmp_path: Path) -> None:
+@pytest.mark.parametrize("hook", ["flake8-keras-build", "flake8-keras-build-check"])
+def test_check_hook_passes_a_good_layer(tmp_path: Path, hook: str) -> None:
     shutil.copy(ROOT / "examples" / "good_layer.py", tmp_path / "layer.py")
-    result = run_hook("flake8-keras-build", "layer.py", cwd=tmp_path)
+    result = run_hook(hook, "layer.py", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (0, ""), result.stderr
 
 

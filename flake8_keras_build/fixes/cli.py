@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import io
 import sys
-import tokenize
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, List, Optional, TextIO, Tuple
+from typing import Iterator, List, Optional, Sequence, TextIO, Tuple
 
 from ..rules import RULES
 from ..settings import Settings
+from ..source_bytes import read_source
 from .runner import FixResult, fix_source
 
 # Directories never entered when a directory is given (environments, caches, builds).
@@ -57,15 +57,6 @@ def python_files(path: Path) -> Iterator[Path]:
             yield child
 
 
-def read_source(data: bytes) -> Tuple[str, str]:
-    """The text and its encoding (PEP 263 cookie or BOM, default UTF-8)."""
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    if encoding == "utf-8-sig":
-        # Keep the BOM in the text so that it is written back as it was.
-        return data.decode("utf-8"), "utf-8"
-    return data.decode(encoding), encoding
-
-
 def report(result: FixResult, name: str, out: TextIO) -> None:
     if result.error:
         print(f"{name}: error: {result.error}", file=out)
@@ -85,6 +76,40 @@ def diff(result: FixResult, name: str) -> str:
             tofile=f"b/{name.lstrip('/')}",
         )
     )
+
+
+@dataclass
+class FileOutcome:
+    """What fixing one file did: an error (not read, not parsed), the file changed
+    (or, with ``diff``, would change), and how many findings were fixed."""
+
+    error: bool = False
+    changed: bool = False
+    fixes: int = 0
+
+
+def fix_file(
+    path: Path, settings: Settings, select: Sequence[str], as_diff: bool, out: TextIO
+) -> FileOutcome:
+    """Fix one file in place, or write its diff to ``out``; what went wrong goes to
+    stderr. The ``fix`` command and ``check --fix`` both fix through here."""
+    try:
+        data = path.read_bytes()
+        text, encoding = read_source(data)
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError) as error:
+        print(f"{path}: error: cannot be read: {error}", file=sys.stderr)
+        return FileOutcome(error=True)
+    result = fix_source(text, settings, select, str(path))
+    report(result, str(path), sys.stderr)
+    outcome = FileOutcome(error=bool(result.error), changed=result.changed)
+    if not result.changed:
+        return outcome
+    outcome.fixes = sum(result.applied.values())
+    if as_diff:
+        out.write(diff(result, str(path)))
+    else:
+        path.write_bytes(result.source.encode(encoding))
+    return outcome
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -118,24 +143,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             errors += 1
             continue
         for path in python_files(root):
-            try:
-                data = path.read_bytes()
-                text, encoding = read_source(data)
-            except (OSError, SyntaxError, UnicodeDecodeError, LookupError) as error:
-                print(f"{path}: error: cannot be read: {error}", file=sys.stderr)
-                errors += 1
-                continue
-            result = fix_source(text, settings, select, str(path))
-            report(result, str(path), sys.stderr)
-            errors += bool(result.error)
-            if not result.changed:
-                continue
-            changed += 1
-            fixes += sum(result.applied.values())
-            if args.diff:
-                sys.stdout.write(diff(result, str(path)))
-            else:
-                path.write_bytes(result.source.encode(encoding))
+            outcome = fix_file(path, settings, select, args.diff, sys.stdout)
+            errors += outcome.error
+            changed += outcome.changed
+            fixes += outcome.fixes
     verb = "would fix" if args.diff else "fixed"
     if changed:
         print(f"{verb} {fixes} finding(s) in {changed} file(s)", file=sys.stderr)

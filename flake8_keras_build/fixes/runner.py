@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
 import libcst as cst
-from flake8 import defaults, utils
 
 from ..engine import lint
 from ..model import Finding
+from ..noqa import NoqaLines, file_is_silenced
 from ..settings import Settings
 from .cst_source import SourceUnavailable
 from .edits import Declined, Fix, FixFunction, FixOutcome
@@ -53,7 +53,10 @@ def fix_source(
     settings: Settings = Settings(),
     select: Sequence[str] = (),
     filename: Optional[str] = None,
+    at: Optional[Tuple[int, int]] = None,
 ) -> FixResult:
+    """``at`` (line, flake8 column): fix only the finding there, in one pass (an
+    editor's quick fix for the finding under the cursor); the others stay."""
     result = FixResult(source, source)
     bom = "\ufeff" if source.startswith("\ufeff") else ""
     text = source[len(bom) :]
@@ -62,14 +65,16 @@ def fix_source(
         return result
     # Code in syntax newer than libcst's grammar is checked with ast alone.
     with_libcst = _parses(text, with_libcst=True)
-    if defaults.NOQA_FILE.search(text):
+    if file_is_silenced(_LINE.findall(text)):
         return result  # a file-wide flake8 noqa comment turns every check off, fixes too
     newline = _newline(text)
     # What was fixed is what no longer is reported: one fix may repair several
     # findings (all positional add_weight calls of a method) or another rule's too.
     before: Optional[Counter[str]] = None
+    start = text
     for _ in range(MAX_PASSES):
         lines = _LINE.findall(text)
+        noqa = NoqaLines(lines)
         chosen: List[Tuple[Finding, Fix]] = []
         declined: List[Tuple[Finding, str]] = []
         fixable: Counter[str] = Counter()
@@ -77,7 +82,9 @@ def fix_source(
             fix = fix_for(finding.code)
             if fix is None or finding.subject is None or not selects(finding.code, select):
                 continue
-            if _noqa(lines, finding):
+            if at is not None and (finding.line, finding.col) != at:
+                continue
+            if noqa.silences(finding.line, finding.code):
                 continue
             fixable[finding.code] += 1
             outcome = _outcome(fix, finding)
@@ -88,7 +95,8 @@ def fix_source(
         if before is None:
             before = fixable
         fixed = _apply(lines, [fix for _, fix in chosen], newline) if chosen else text
-        if fixed == text:
+        # A second pass could meet another finding that the fix moved to ``at``.
+        if fixed == text or (at is not None and text != start):
             result.declined = declined
             result.applied = before - fixable
             break
@@ -131,20 +139,6 @@ def _apply(lines: List[str], fixes: List[Fix], newline: str) -> str:
 def _newline(text: str) -> str:
     match = re.search(r"\r\n|\r|\n", text)
     return match.group() if match else "\n"
-
-
-def _noqa(lines: List[str], finding: Finding) -> bool:
-    """flake8's inline ``# noqa`` / ``# noqa: KLB105`` on the finding's line."""
-    if not 0 < finding.line <= len(lines):
-        return False
-    match = defaults.NOQA_INLINE_REGEXP.search(lines[finding.line - 1])
-    if match is None:
-        return False
-    codes_text = match.groupdict()["codes"]
-    if codes_text is None:
-        return True
-    codes = set(utils.parse_comma_separated_list(codes_text))
-    return finding.code in codes or finding.code.startswith(tuple(codes))
 
 
 def _parses(text: str, with_libcst: bool) -> bool:
