@@ -119,6 +119,11 @@ class CallFact:
     stmt_pos: Pos  # the innermost statement holding the call
     # The ``ast.Call`` (None once a class of another module drops its trees).
     tree: Optional[ast.Call] = field(repr=False, compare=False)
+    keywords: Tuple[str, ...] = ()  # the keywords passed, "**" for a ``**mapping``
+    # The callee is a value of the method, not a named function or method: a loop
+    # variable (``layer(x)`` in ``for layer in self.blocks``) or an expression
+    # (``getattr(self, name)(x)``, ``self.blocks[0](x)``).
+    dynamic: bool = False
     method: Optional[Method] = field(default=None, repr=False, compare=False)
     # The dotted callee a layer construction would have, and who can tell whether it
     # is a layer class: that may mean reading another module of the project, which
@@ -169,6 +174,9 @@ class AssignFact:
     attr: str
     augmented: bool = False
     conditional: bool = False  # under an ``if``: lazy, one-time initialisation at most
+    # The value is computed from the method's data (its locals, or its parameters
+    # without a default), not static metadata (shapes, dtypes, lengths) or flags.
+    computed: bool = False
     tree: Optional[ast.stmt] = field(default=None, repr=False, compare=False)  # the statement
     method: Optional[Method] = field(default=None, repr=False, compare=False)
     # Source text of the value, made on first use: few rules read it.
@@ -195,6 +203,8 @@ class Method:
     # The ``ast.FunctionDef`` (None once a class of another module drops its trees).
     tree: Optional[Function] = field(repr=False, compare=False)
     lines: Sequence[str] = field(default=(), repr=False, compare=False)  # the file's
+    # Where the method reads each ``self.<attr>`` (calls of ``self.<attr>(...)`` too).
+    self_reads: Dict[str, List[Pos]] = field(default_factory=dict, compare=False)
 
     def detach(self) -> None:
         """Drop the syntax trees, keeping the facts: for the models of classes in
@@ -250,6 +260,12 @@ class InitFacts:
     method: Method
     super_call: Optional[CallFact]
     super_arg_names: FrozenSet[str]  # names anywhere in the super().__init__ arguments
+    # Parameters that reach super().__init__ only under another keyword, e.g.
+    # ``super().__init__(units=size)``: {"size": "units"}.
+    super_renamed: Mapping[str, str]
+    # ``super().__init__`` is given a graph (``inputs``/``outputs``, or ``*args``
+    # that may carry them): a functional-style model.
+    functional: bool
     kwargs: Optional[str]  # the ``**kwargs`` parameter's name
     kwargs_forwarded: bool  # it (or a mapping made from it) reaches super().__init__
     kwargs_read: FrozenSet[str]  # keys read from it: kwargs.pop("k"), kwargs["k"] ...
@@ -261,7 +277,7 @@ class InitFacts:
 class EarlyFact:
     pos: Pos
     what: str  # "self.add_weight()", "self.supports_masking", ...
-    kind: str  # "method", "attribute", "sublayer"
+    kind: str  # "method", "attribute", "sublayer", "parameter" (a Model's, assigned as is)
 
 
 @dataclass(frozen=True)

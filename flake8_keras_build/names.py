@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Set, Union
 
 # A binding is the dotted name a module-level name stands for, the class it defines,
 # or ``None`` when it is bound to something that is not a dotted name.
@@ -39,6 +39,11 @@ class NameTable:
     bindings: Dict[str, _Target] = field(default_factory=dict)
     star_modules: List[str] = field(default_factory=list)
     classes: Dict[str, List[ast.ClassDef]] = field(default_factory=dict)
+    # The values plain assignments give each name (``PATCH_SIZE = 6``) anywhere in the
+    # file, in a function or a class body too (a class defined there sees them), and
+    # the names bound otherwise at module level (an import, a def, ``+=`` ...).
+    values: Dict[str, List[ast.expr]] = field(default_factory=dict)
+    opaque: Set[str] = field(default_factory=set)
 
     @classmethod
     def from_module(cls, tree: ast.Module) -> NameTable:
@@ -59,27 +64,42 @@ class NameTable:
                 self.classes.setdefault(stmt.name, []).append(stmt)
                 if module_level:
                     self._bind(stmt.name, stmt, True)
+                    self.opaque.add(stmt.name)
                 self._scan(stmt.body, module_level=False)
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 if module_level:
                     self._bind(stmt.name, None, False)
+                    self.opaque.add(stmt.name)
                 self._scan(stmt.body, module_level=False)
             elif module_level and isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 self._scan_import(stmt)
-            elif module_level and isinstance(stmt, (ast.Assign, ast.AnnAssign)):
-                self._scan_assign(stmt)
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                self._record_values(stmt)
+                if module_level:
+                    self._scan_assign(stmt)
+            elif module_level and isinstance(stmt, ast.AugAssign):
+                if isinstance(stmt.target, ast.Name):
+                    self.opaque.add(stmt.target.id)
             else:
                 for child in child_bodies(stmt):
                     self._scan(child, module_level)
+
+    def _record_values(self, stmt: Union[ast.Assign, ast.AnnAssign]) -> None:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        for target in targets:
+            if isinstance(target, ast.Name) and stmt.value is not None:
+                self.values.setdefault(target.id, []).append(stmt.value)
 
     def _scan_import(self, stmt: Union[ast.Import, ast.ImportFrom]) -> None:
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 if alias.asname:
                     self._bind(alias.asname, alias.name, True)
+                    self.opaque.add(alias.asname)
                 else:
                     head = alias.name.split(".", 1)[0]
                     self._bind(head, head, True)
+                    self.opaque.add(head)
             return
         module = "." * stmt.level + (stmt.module or "")
         for alias in stmt.names:
@@ -88,6 +108,7 @@ class NameTable:
                 continue
             joined = f"{module}.{alias.name}" if not module.endswith(".") else module + alias.name
             self._bind(alias.asname or alias.name, joined, True)
+            self.opaque.add(alias.asname or alias.name)
 
     def _scan_assign(self, stmt: Union[ast.Assign, ast.AnnAssign]) -> None:
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -101,10 +122,13 @@ class NameTable:
         for target in targets:
             if isinstance(target, ast.Name):
                 self._bind(target.id, resolved, resolved is not None)
+                if value is None:
+                    self.opaque.add(target.id)
             elif isinstance(target, (ast.Tuple, ast.List)):
                 for elt in target.elts:
                     if isinstance(elt, ast.Name):
                         self._bind(elt.id, None, False)
+                        self.opaque.add(elt.id)
 
     def resolve(self, dotted: str) -> Optional[str]:
         """The fully qualified name ``dotted`` stands for, or None if unknown."""
@@ -116,6 +140,13 @@ class NameTable:
         if not isinstance(target, str):
             return None
         return f"{target}.{rest}" if rest else target
+
+    def constant(self, name: str) -> List[ast.expr]:
+        """Every value a name bound only by plain assignments is given in the file
+        (``PATCH_SIZE = 6``); [] for a name bound otherwise, or not in the file."""
+        if name in self.opaque:
+            return []
+        return self.values.get(name, [])
 
     def local_class(self, dotted: str) -> Optional[ast.ClassDef]:
         """The class of this file that a bare base name refers to, if any."""

@@ -135,6 +135,7 @@ def test_pages_quote_what_was_observed(project: Path) -> None:
 def test_the_table_says_which_rules_have_evidence(project: Path) -> None:
     table = (project / evidence.TABLE).read_text(encoding="utf-8")
     assert "- Keras 3: keras 3.15.1, jax 0.10.2\n- tf-keras 2: not run" in table
+    assert "Contradictions left (⚠ cells): Keras 3: 1." in table
     assert "| [KLB101](rules/KLB101.md) | harm in 1 of 1 ⚠ `valid:Logged` | no runtime evidence |" in table
     assert "| [KLB102](rules/KLB102.md) | no runtime evidence | no runtime evidence |" in table
     assert "| KLB101 | invalid example 1 `Scale` | harm | no runtime evidence |" in table
@@ -162,3 +163,16 @@ def test_a_valid_example_for_one_version_explains_its_harm() -> None:
     text = evidence._explain(ref, "keras3", _entry(True))
     assert text == "harm (expected: the example is valid with `--keras-version=2`)"
     assert evidence._explain(ref, "tf_keras", _entry(False)) == "behaves"
+
+
+def test_contradictions_are_counted_per_flavour() -> None:
+    data = evidence.merge(
+        None,
+        "keras3",
+        {"keras": "3"},
+        {"KLB101": {"invalid:Scale": _entry(False, gap="why"), "valid:Logged": _entry(True, gap="why")}},
+    )
+    data = evidence.merge(data, "tf_keras", {"tf_keras": "2"}, {"KLB101": {"invalid:Scale": _entry(True)}})
+    assert evidence.contradictions(RULES, data, "keras3") == ["KLB101 invalid:Scale", "KLB101 valid:Logged"]
+    assert evidence.contradictions(RULES, data, "tf_keras") == []
+    assert "Contradictions left (⚠ cells): Keras 3: 2, tf-keras 2: 0." in evidence.render_table(RULES, data)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tests.fixing import fix_code
 
 
-def test_after_self_with_a_trailing_comma() -> None:
+def test_after_self_keeping_a_trailing_comma() -> None:
     source, declined = fix_code(
         """
         import keras
@@ -19,7 +19,7 @@ def test_after_self_with_a_trailing_comma() -> None:
         """,
         ("KLB108",),
     )
-    assert "keras.layers.Layer.build(self, shape)" in source
+    assert "keras.layers.Layer.build(self, shape,)" in source
     assert declined == []
 
 

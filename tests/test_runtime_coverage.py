@@ -47,6 +47,15 @@ def test_every_rule_has_recorded_harm(rule: Rule) -> None:
     assert harmed, f"no recorded harm for {rule.code}; run the lane with {evidence.RECORD_VARIABLE}=1"
 
 
+@pytest.mark.parametrize("flavour", [name for name, _ in evidence.FLAVOURS])
+def test_no_contradiction_is_recorded(flavour: str) -> None:
+    """Issue 12: every result agrees with its rule, or the rule exempts that version
+    (a scenario then expects the harm and records no gap)."""
+    recorded = evidence.load(ROOT)
+    assert recorded is not None, f"{evidence.EVIDENCE} is missing"
+    assert evidence.contradictions(RULES, recorded, flavour) == []
+
+
 def test_every_scenario_has_its_example() -> None:
     """A renamed class or a removed example leaves its scenario behind: say so."""
     keys = {(rule.code, ref.key) for rule in RULES for ref in example_refs(rule)}

@@ -184,6 +184,11 @@ def init_facts(layer: LayerClass) -> Optional[InitFacts]:
     ]
     arg_names: Set[str] = set()
     graph_names: Set[str] = set()
+    # The names of each argument passed by keyword; ``own``: under a keyword that is
+    # one of the names themselves, or by position, ``*`` or ``**`` (kept by name).
+    keyword_names: List[Tuple[str, Set[str]]] = []
+    own: Set[str] = set()
+    functional = False
     for call in super_calls:
         node = call.tree
         assert node is not None  # the analysis runs before any tree is dropped
@@ -191,16 +196,25 @@ def init_facts(layer: LayerClass) -> Optional[InitFacts]:
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 _add_names(arg.value, arg_names)
+                _add_names(arg.value, own)
+                functional = functional or layer.kind == "model"
                 continue
             # ``Model.__init__(inputs, outputs)``: the functional form, by keyword or
             # position (after ``self`` in ``Model.__init__(self, inputs, outputs)``).
             index = positional - (1 if call.receiver == "base" else 0)
             graph = layer.kind == "model" and index in (0, 1)
+            functional = functional or graph
             positional += 1
             _add_names(arg, graph_names if graph else arg_names)
+            _add_names(arg, own)
         for keyword in node.keywords:
             graph = keyword.arg is not None and keyword.arg in keras_api.FUNCTIONAL_KEYWORDS
+            functional = functional or graph
             _add_names(keyword.value, graph_names if graph else arg_names)
+            if keyword.arg is None or graph:
+                _add_names(keyword.value, own)
+            else:
+                keyword_names.append((keyword.arg, names_in(keyword.value)))
     kwargs = next((p.name for p in init.params if p.kind == "varkw"), None)
     # A parameter is passed on also through a local computed from it:
     # ``size = tuple(output_size); super().__init__(size)``. Not through a functional
@@ -208,19 +222,41 @@ def init_facts(layer: LayerClass) -> Optional[InitFacts]:
     scan = _InitScan(kwargs)
     assert init.tree is not None
     scan.scan(init.tree.body)
-    arg_names = scan.closure(arg_names, {p.name for p in init.params}) | graph_names
+    params = {p.name for p in init.params}
+    arg_names = scan.closure(arg_names, params) | graph_names
+    arguments = {p.name for p in init.params[1:]}  # not ``self``
+    renamed = _renamed(keyword_names, scan.closure(own, params), scan, arguments)
     has_kwargs = kwargs is not None
     super_call = super_calls[0] if super_calls else None
     return InitFacts(
         method=init,
         super_call=super_call,
         super_arg_names=frozenset(arg_names),
+        super_renamed=renamed,
+        functional=functional,
         kwargs=kwargs,
         kwargs_forwarded=has_kwargs and bool(scan.derived & arg_names),
         kwargs_read=frozenset(scan.read) if has_kwargs else _EMPTY,
         kwargs_folded=frozenset(scan.folded) if has_kwargs else _EMPTY,
         early=_early_facts(layer, init, super_call.pos if super_call else None),
     )
+
+
+def _renamed(
+    keyword_names: List[Tuple[str, Set[str]]], own: Set[str], scan: _InitScan, params: Set[str]
+) -> Dict[str, str]:
+    """Parameters passed to ``super().__init__`` only under another keyword, with
+    that keyword (the first one): ``super().__init__(units=size)`` gives
+    ``{"size": "units"}``. A base that saves its config saves ``units``, not ``size``
+    (RULES v1.2, KLB204)."""
+    renamed: Dict[str, str] = {}
+    for keyword, names in keyword_names:
+        for name in sorted(scan.closure(names, params) & params):
+            if name == keyword:
+                own.add(name)
+            else:
+                renamed.setdefault(name, keyword)
+    return {name: keyword for name, keyword in renamed.items() if name not in own}
 
 
 def _early_facts(layer: LayerClass, init: Method, super_pos: Optional[Pos]) -> List[EarlyFact]:
@@ -242,9 +278,15 @@ def _early_facts(layer: LayerClass, init: Method, super_pos: Optional[Pos]) -> L
             early.append(
                 EarlyFact(call.stmt_pos, f"self.{call.stored_on_self.rstrip('[]')}", "sublayer")
             )
+    params = {p.name for p in init.params[1:]}
     for assign in init.assigns:
-        if (assign.pos.line, assign.pos.col) < cut and assign.attr in keras_api.OWNED_ATTRIBUTES:
+        if (assign.pos.line, assign.pos.col) >= cut:
+            continue
+        if assign.attr in keras_api.OWNED_ATTRIBUTES:
             early.append(EarlyFact(assign.pos, f"self.{assign.attr}", "attribute"))
+        elif layer.kind == "model" and not assign.augmented and assign.value_text in params:
+            # ``self.backbone = backbone``: a layer only if the caller passes one.
+            early.append(EarlyFact(assign.pos, f"self.{assign.attr}", "parameter"))
     early.sort(key=lambda e: (e.pos.line, e.pos.col))
     return early
 
@@ -331,9 +373,19 @@ def _add_bound(node: ast.AST, names: Set[str]) -> None:
 
 
 class _ConfigInterpreter:
-    def __init__(self, self_dicts: Dict[str, Optional[FrozenSet[str]]]) -> None:
+    """``helpers``: the class's methods whose ``self.<m>()`` result is followed (a
+    config built by a helper of its own); ``seen`` guards against recursion."""
+
+    def __init__(
+        self,
+        self_dicts: Dict[str, Optional[FrozenSet[str]]],
+        helpers: Optional[Dict[str, Method]] = None,
+        seen: FrozenSet[str] = _EMPTY,
+    ) -> None:
         self.env: Dict[str, Optional[ConfigValue]] = {}
         self.self_dicts = self_dicts
+        self.helpers = helpers or {}
+        self.seen = seen
         self.returned: List[Optional[ConfigValue]] = []
 
     def value(self, node: ast.AST) -> Optional[ConfigValue]:
@@ -366,6 +418,13 @@ class _ConfigInterpreter:
         if _is_super_config(node):
             return ConfigValue(_EMPTY, True)
         func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and _is_name(func.value, "self")
+            and not node.args
+            and not node.keywords
+        ):
+            return self._helper(func.attr)
         name = ast_dotted(func)
         if name == "dict":
             result: Optional[ConfigValue] = ConfigValue(_EMPTY, False)
@@ -393,6 +452,15 @@ class _ConfigInterpreter:
         ):
             return self.value(func.value)
         return None
+
+    def _helper(self, name: str) -> Optional[ConfigValue]:
+        """What ``self.<name>()`` returns, when it is a method of the class whose
+        returned keys are all visible (``return self._make_config()``)."""
+        method = self.helpers.get(name)
+        if method is None or method.tree is None or name in self.seen:
+            return None
+        inner = _ConfigInterpreter(self.self_dicts, self.helpers, self.seen | {name})
+        return inner.run(method.tree.body)
 
     def run(self, body: Sequence[ast.stmt]) -> Optional[ConfigValue]:
         self._block(body, skip_docstring=True)
@@ -521,6 +589,11 @@ def config_facts(layer: LayerClass) -> Optional[ConfigFacts]:
     if method is None:
         return None
     calls_super = method.calls_super("get_config")
-    interpreter = _ConfigInterpreter(self_dict_keys(layer))
+    helpers = {name: m for name, m in layer.methods.items() if name not in _NOT_HELPERS}
+    interpreter = _ConfigInterpreter(self_dict_keys(layer), helpers, frozenset({"get_config"}))
     assert method.tree is not None
     return ConfigFacts(method.pos, calls_super, interpreter.run(method.tree.body))
+
+
+# Methods whose result is not a config built by the class itself.
+_NOT_HELPERS = frozenset({"__init__", "build", "call", "__call__", "build_from_config"})

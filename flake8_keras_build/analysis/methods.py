@@ -9,14 +9,14 @@ is parsed then, once per method.
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from ..class_info import ClassInfo
 from ..keras_api import WEIGHT_METHODS, is_variable_factory, layer_kind
 from ..model import AssignFact, CallFact, Guard, LayerClass, Method, Param, Pos
 from ..names import NameTable, ast_dotted
 from ..text import source_text
-from .ast_walk import children, source_order
+from .ast_walk import children, source_order, walk
 from .layers import ClassIndex
 from .method_selection import class_functions, selected_methods
 
@@ -54,27 +54,27 @@ def _arg_kind(node: ast.expr) -> str:
     return "other"
 
 
-def _param(arg: ast.arg, kind: str, default: Optional[ast.expr]) -> Param:
+def _param(arg: ast.arg, kind: str, default: Optional[ast.expr], names: NameTable) -> Param:
     return Param(
         arg.arg,
         kind,
         default is not None,
-        value_kind(default) if default is not None else "",
+        value_kind(default, names) if default is not None else "",
         annotation_kind(arg.annotation) if arg.annotation is not None else "",
     )
 
 
-def _params(node: Function) -> List[Param]:
+def _params(node: Function, names: NameTable) -> List[Param]:
     a = node.args
     positional = a.posonlyargs + a.args
     defaults: List[Optional[ast.expr]] = [None] * (len(positional) - len(a.defaults))
     defaults += a.defaults
-    params = [_param(arg, "positional", d) for arg, d in zip(positional, defaults)]
+    params = [_param(arg, "positional", d, names) for arg, d in zip(positional, defaults)]
     if a.vararg is not None:
-        params.append(_param(a.vararg, "vararg", None))
-    params += [_param(arg, "keyword", d) for arg, d in zip(a.kwonlyargs, a.kw_defaults)]
+        params.append(_param(a.vararg, "vararg", None, names))
+    params += [_param(arg, "keyword", d, names) for arg, d in zip(a.kwonlyargs, a.kw_defaults)]
     if a.kwarg is not None:
-        params.append(_param(a.kwarg, "varkw", None))
+        params.append(_param(a.kwarg, "varkw", None, names))
     return params
 
 
@@ -110,26 +110,37 @@ _PLAIN_TYPES = frozenset(
 )
 
 
-def value_kind(node: ast.expr) -> str:
+def value_kind(node: ast.expr, names: Optional[NameTable] = None, depth: int = 0) -> str:
     """ "plain" for values Keras' automatic config saves (numbers, strings, None,
-    booleans, containers of them, names of constants), else "object"."""
+    booleans, containers of them, module-level names bound once to such a value),
+    else "object"."""
     if isinstance(node, ast.Constant):
         return "object" if node.value is Ellipsis else "plain"
     if isinstance(node, ast.UnaryOp):
-        return value_kind(node.operand)
+        return value_kind(node.operand, names, depth)
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
-        kinds = [value_kind(e.value if isinstance(e, ast.Starred) else e) for e in node.elts]
+        elements = (e.value if isinstance(e, ast.Starred) else e for e in node.elts)
+        kinds = [value_kind(e, names, depth) for e in elements]
         return "object" if "object" in kinds else "plain"
     if isinstance(node, ast.Dict):
         pairs = zip(node.keys, node.values)
-        plain = all(k is not None and value_kind(v) == "plain" for k, v in pairs)
+        plain = all(k is not None and value_kind(v, names, depth) == "plain" for k, v in pairs)
         return "plain" if plain else "object"
     if isinstance(node, ast.Name):
-        # A CamelCase name is a class; a lower-case one is most likely a constant.
-        return "object" if node.id[:1].isupper() and node.id not in _PLAIN_NAMES else "plain"
+        if node.id in _PLAIN_NAMES:
+            return "plain"
+        # RULES v1.2 (KLB204): a name the file binds to plain values only is one of
+        # them (``PATCH_SIZE = 6``); one bound to a call, a class, a lambda, imported
+        # or not bound in this file may hold an object.
+        bound = names.constant(node.id) if names is not None and depth < _MAX_DEPTH else []
+        given = {value_kind(value, names, depth + 1) for value in bound}
+        return "plain" if given == {"plain"} else "object"
     if isinstance(node, ast.Attribute):
         return "object" if node.attr[:1].isupper() else "plain"
     return "object"  # calls, lambdas, comprehensions, f-strings ...
+
+
+_MAX_DEPTH = 8  # ``B = A``, ``C = B``...: how far a constant is followed
 
 
 def annotation_kind(node: ast.expr) -> str:
@@ -167,6 +178,9 @@ def annotation_kind(node: ast.expr) -> str:
     return "object"
 
 
+# A comprehension binds its targets before its element runs (written first).
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
 _COMPOUND = (
     (
         ast.FunctionDef,
@@ -203,7 +217,7 @@ class _FactWalk:
     """One pass over a method body collecting calls and ``self.<attr>`` assignments,
     with the conditions around them and where their results are stored."""
 
-    def __init__(self, lines: Sequence[str], index: ClassIndex) -> None:
+    def __init__(self, lines: Sequence[str], index: ClassIndex, data: Set[str]) -> None:
         self.lines = lines
         self.index = index
         self.names: NameTable = index.names
@@ -214,6 +228,11 @@ class _FactWalk:
         # The value of each enclosing ``self.<attr> = <value>`` and its attribute.
         self._values: List[Tuple[Optional[ast.expr], Optional[str]]] = []
         self._statements: List[Pos] = []
+        self._locals: Set[str] = set()  # names loops have bound so far
+        # Names that hold the method's data: its parameters without a default, and
+        # the names bound so far to values made from them.
+        self._data = data
+        self.reads: Dict[str, List[Pos]] = {}
 
     def body(self, statements: Sequence[ast.AST]) -> None:
         for stmt in statements:
@@ -230,11 +249,24 @@ class _FactWalk:
             self._if(node)  # type: ignore[arg-type]
         elif node_type is ast.Assign or node_type is ast.AnnAssign or node_type is ast.AugAssign:
             self._assignment(node)  # type: ignore[arg-type]
+        elif node_type is ast.Attribute:
+            self._attribute(node)  # type: ignore[arg-type]
         elif node_type is not ast.ClassDef:  # nested classes are analysed on their own
+            if node_type is ast.For or node_type is ast.AsyncFor:
+                self._loop(node.target, node.iter)  # type: ignore[attr-defined]
+            elif node_type in _COMPREHENSIONS:
+                for generator in node.generators:  # type: ignore[attr-defined]
+                    self._loop(generator.target, generator.iter)
             for child in children(node):
                 self.visit(child)
         if statement:
             self._statements.pop()
+
+    def _attribute(self, node: ast.Attribute) -> None:
+        """``self.<attr>`` read (KLB304 asks who reads what ``call`` stores)."""
+        if _is_self(node.value) and type(node.ctx) is ast.Load:
+            self.reads.setdefault(node.attr, []).append(Pos(node.lineno, node.col_offset))
+        self.visit(node.value)
 
     # Guards: which branch of which condition a fact sits in.
     def _if(self, node: Union[ast.If, ast.IfExp]) -> None:
@@ -262,6 +294,20 @@ class _FactWalk:
             return target.attr
         return None
 
+    def _loop(self, target: ast.expr, iterated: ast.expr) -> None:
+        self._bind(target)
+        if _mentions(iterated, self._data):
+            self._data.update(_bound_names(target))
+
+    def _bind(self, target: ast.expr) -> None:
+        """Names a loop binds (``layer``, ``name, layer``): its values come from what
+        it iterates, which may be the class's layers."""
+        if type(target) is ast.Name:
+            self._locals.add(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._bind(element)
+
     def _assignment(self, node: Union[ast.Assign, ast.AnnAssign, ast.AugAssign]) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         stored: Optional[str] = None
@@ -275,8 +321,11 @@ class _FactWalk:
                         augmented=isinstance(node, ast.AugAssign),
                         conditional=bool(self._guards),
                         tree=node,
+                        computed=node.value is not None and _computed(node.value, self._data),
                     )
                 )
+            elif node.value is not None and _mentions(node.value, self._data):
+                self._data.update(_bound_names(target))
             stored = stored or attr
         self._targets.append(stored)
         direct = stored if stored is not None and not stored.endswith("[]") else None
@@ -308,6 +357,7 @@ class _FactWalk:
                 receiver = "expr"
         elif isinstance(func, ast.Name):
             attr = func.id
+        dynamic = func.id in self._locals if isinstance(func, ast.Name) else not attr
         constructor: Optional[str] = None
         if creates is None and receiver not in {"self", "super", "attr"}:
             constructor = ast_dotted(func)
@@ -328,6 +378,8 @@ class _FactWalk:
                 first_arg=_arg_kind(positional_args[0]) if positional_args else "",
                 stmt_pos=self._statements[-1] if self._statements else pos,
                 tree=node,
+                keywords=tuple(k.arg or "**" for k in node.keywords),
+                dynamic=dynamic,
                 constructor=constructor,
                 classify=self.index.is_layer_constructor if constructor else None,
                 arguments=len(node.args) + len(node.keywords),
@@ -371,8 +423,80 @@ class _FactWalk:
         return resolved is not None and is_variable_factory(resolved)
 
 
+# Static metadata a value may be made of (KLB304: equal on every trace): shapes,
+# dtypes, lengths, specs.
+_STATIC_ATTRIBUTES = frozenset({"shape", "dtype", "rank", "ndim"})
+_STATIC_CALLS = frozenset(
+    {
+        "len",
+        "int",
+        "float",
+        "bool",
+        "str",
+        "isinstance",
+        "range",
+        "TensorShape",
+        "InputSpec",
+        "int_shape",
+        "get_shape",
+        "as_list",
+    }
+)
+
+
+def _mentions(value: ast.expr, names: Set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in walk(value))
+
+
+def _computed(value: ast.expr, data: Set[str]) -> bool:
+    """The value is made from the method's data (a tensor of the call, most likely),
+    not only from static metadata, constants, ``self`` or module-level names, and
+    is not an object constructed there (a ``CamelCase(...)`` helper or layer)."""
+    if isinstance(value, ast.Call):
+        func = value.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name[:1].isupper():
+            return False
+    found = False
+    for node in walk(value):
+        node_type = type(node)
+        if node_type is ast.Attribute and node.attr in _STATIC_ATTRIBUTES:  # type: ignore[attr-defined]
+            return False
+        if node_type is ast.Call:
+            func = node.func  # type: ignore[attr-defined]
+            name = func.attr if type(func) is ast.Attribute else getattr(func, "id", "")
+            if name in _STATIC_CALLS:
+                return False
+        elif node_type is ast.Lambda:
+            return False
+        elif node_type is ast.Name and node.id in data:  # type: ignore[attr-defined]
+            if "shape" in node.id:  # type: ignore[attr-defined]
+                return False  # ``input_shape``: a static shape
+            found = True
+    return found
+
+
+def _bound_names(target: ast.expr) -> Iterator[str]:
+    """The plain names an assignment target binds: ``x``, ``a, b``, ``[a, *b]``."""
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, ast.Starred):
+        yield from _bound_names(target.value)
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from _bound_names(element)
+
+
+def _data_params(node: Function) -> Set[str]:
+    """Parameters without a default, but ``self``: the call's inputs."""
+    a = node.args
+    positional = a.posonlyargs + a.args
+    required = positional[1 : len(positional) - len(a.defaults)]
+    return {arg.arg for arg in required}
+
+
 def build_method(node: Function, lines: Sequence[str], index: ClassIndex) -> Method:
-    walker = _FactWalk(lines, index)
+    walker = _FactWalk(lines, index, _data_params(node))
     walker.body(node.body)
     # The walk made every fact with its tree.
     walker.calls.sort(key=lambda c: source_order(c.tree))  # type: ignore[arg-type]
@@ -380,12 +504,13 @@ def build_method(node: Function, lines: Sequence[str], index: ClassIndex) -> Met
     method = Method(
         name=node.name,
         pos=Pos(node.lineno, node.col_offset),
-        params=_params(node),
+        params=_params(node, index.names),
         calls=walker.calls,
         assigns=walker.assigns,
         only_raises=_only_raises(node),
         tree=node,
         lines=lines,
+        self_reads=walker.reads,
     )
     for call in method.calls:
         call.method = method

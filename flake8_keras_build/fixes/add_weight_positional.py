@@ -20,6 +20,7 @@ from ..model import CallFact, Finding
 from ..rules.add_weight_positional import AddWeightPositionalSubject
 from .cst_source import twin
 from .edits import Declined, FixFunction, FixOutcome, subject_of, visit_fix
+from .init_kwargs import append_arg
 
 # What a value can be, judged from how it is written (see ``_kind``).
 _STRING, _SEQUENCE, _NAME_REF, _SHAPE_REF, _UNKNOWN = "string", "sequence", "name", "shape", ""
@@ -130,6 +131,8 @@ def _plan(call: CallFact, kind: Optional[str], targets: Sequence[str]) -> Tuple[
     assert isinstance(node, cst.Call)
     if any(arg.star == "*" for arg in node.args):
         return "a *args passes more positional arguments"
+    if not _positional(node):
+        return ()
     metric = kind == "metric"
     keras2 = keras_api.ADD_WEIGHT_KERAS2_METRIC if metric else keras_api.ADD_WEIGHT_KERAS2_LAYER
     readings = [
@@ -156,42 +159,80 @@ def _plan(call: CallFact, kind: Optional[str], targets: Sequence[str]) -> Tuple[
     )
 
 
-class _Keywords(cst.CSTTransformer):
-    """Gives the positional arguments of the planned calls their keywords (compares
-    original nodes, so it runs on the method's tree as the analysis left it)."""
+_Plan = Tuple[Tuple[str, ...], str]  # keywords for the positional arguments, a name to add
 
-    def __init__(self, plans: Dict[int, Tuple[str, ...]]) -> None:
+
+_NO_SPACE = cst.AssignEqual(
+    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+)
+
+
+class _Keywords(cst.CSTTransformer):
+    """Gives the positional arguments of the planned calls their keywords, and a
+    ``name=`` where the plan has one (compares original nodes, so it runs on the
+    method's tree as the analysis left it)."""
+
+    def __init__(self, plans: Dict[int, _Plan]) -> None:
         super().__init__()
         self.plans = plans
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         if id(original_node) not in self.plans:
             return updated_node
-        keywords = iter(self.plans[id(original_node)])
+        planned, name = self.plans[id(original_node)]
+        keywords = iter(planned)
         args = []
         for arg in updated_node.args:
             if arg.keyword is None and arg.star == "":
-                arg = arg.with_changes(
-                    keyword=cst.Name(next(keywords)),
-                    equal=cst.AssignEqual(
-                        whitespace_before=cst.SimpleWhitespace(""),
-                        whitespace_after=cst.SimpleWhitespace(""),
-                    ),
-                )
+                arg = arg.with_changes(keyword=cst.Name(next(keywords)), equal=_NO_SPACE)
             args.append(arg)
-        return updated_node.with_changes(args=tuple(args))
+        updated = updated_node.with_changes(args=tuple(args))
+        if name:
+            value = cst.SimpleString(f'"{name}"')
+            updated = append_arg(updated, cst.Arg(value, keyword=cst.Name("name"), equal=_NO_SPACE))
+        return updated
+
+
+def _metric_name(call: CallFact, kind: Optional[str], planned: Tuple[str, ...]) -> Optional[str]:
+    """The ``name=`` a metric's weight gets ("" when it needs none), None when it
+    needs one and has nothing to be named after. tf-keras' ``Metric.add_weight(name,
+    ...)`` requires it (RULES v1.2: the lane saw the keyword-only fix raise
+    ``TypeError`` there); the attribute it is stored on is its natural name."""
+    given = set(call.keywords) | set(planned)
+    if kind != "metric" or "name" in given or "**" in given:
+        return ""
+    attr = call.stored_on_self
+    if attr is None or attr.endswith("[]"):
+        return None
+    return attr
+
+
+def _planned(call: CallFact, kind: Optional[str], targets: Sequence[str]) -> _Plan | str:
+    """The keywords for the positional arguments and the name to add, or why not."""
+    plan = _plan(call, kind, targets)
+    if isinstance(plan, str):
+        return plan
+    name = _metric_name(call, kind, plan)
+    if name is None:
+        return (
+            "a metric's weight needs a name in Keras 2, and this one is not stored on "
+            "self.<attribute> to be named after (pass name= by hand)"
+        )
+    if not plan and not name:
+        return "nothing to rewrite"
+    return plan, name
 
 
 def fix_add_weight_positional(finding: Finding) -> FixOutcome:
     subject = subject_of(finding, AddWeightPositionalSubject)
     own, kind, targets = subject.call, subject.layer.kind, subject.targets
-    plan = _plan(own, kind, targets)
+    plan = _planned(own, kind, targets)
     if isinstance(plan, str):
         return Declined(plan)
     plans = {id(twin(own)): plan}
     # The method's other flagged calls that can be rewritten go in the same edit.
     for call in subject.batch:
-        other = _plan(call, kind, targets)
+        other = _planned(call, kind, targets)
         if not isinstance(other, str):
             plans[id(twin(call))] = other
     return visit_fix(subject.method, _Keywords(plans))

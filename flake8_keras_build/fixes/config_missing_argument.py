@@ -104,6 +104,14 @@ def _literal(node: cst.BaseExpression) -> bool:
     return False
 
 
+def _constant(layer: LayerClass, name: str, default: cst.BaseExpression) -> bool:
+    """The default is a module-level name the analysis found bound once to a plain
+    value (``PATCH_SIZE = 6``)."""
+    assert layer.init is not None
+    kinds = {p.name: p.default_kind for p in layer.init.method.params}
+    return isinstance(default, cst.Name) and kinds.get(name) == "plain"
+
+
 def _object_default(layer: LayerClass, name: str) -> str:
     """A default of ``name`` that is not a literal, here or in another class of the
     file (a sibling's ``norm_layer=LayerNormalization`` says what the argument is),
@@ -112,7 +120,7 @@ def _object_default(layer: LayerClass, name: str) -> str:
         if other.init is None:
             continue
         default = _default(other.init.method, name)
-        if default is not None and not _literal(default):
+        if default is not None and not _literal(default) and not _constant(other, name, default):
             code = _short(code_of(default))
             return code if other is layer else f"{code} in {other.name}"
     return ""
@@ -123,6 +131,13 @@ def _why_not(layer: LayerClass, param: Param) -> str:
     name = param.name
     assert layer.init is not None
     init = layer.init.method
+    renamed = layer.init.super_renamed.get(name)
+    if renamed:
+        return (
+            f"{name} reaches super().__init__ as {renamed}=, which the base saves too: "
+            f"reload would pass both (save it, and turn {renamed} back into {name} in "
+            "from_config, by hand)"
+        )
     stores = [a for a in init.assigns if a.attr == name]
     if not stores:
         return f"__init__ does not store {name} on self as self.{name}"

@@ -253,6 +253,11 @@ def fix_init_kwargs(finding: Finding) -> FixOutcome:
     why = _not_mechanical(subject.layer, method, calls[0])
     if why is not None:
         return Declined(why)
+    if finding.code == "KLB203" and subject.layer.defines("from_config"):
+        return Declined(
+            "from_config() rebuilds the layer: accepting **kwargs would not give the "
+            "reloaded layer its name back; pass the saved keywords there by hand"
+        )
     call: cst.Call = twin(calls[0])
     return method_fix(method, lambda node: forward_varkw(node, call, name))
 

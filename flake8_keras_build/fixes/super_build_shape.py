@@ -14,17 +14,8 @@ from ..model import Finding
 from ..rules.super_build_shape import SuperBuildShapeSubject
 from .cst_source import twin
 from .edits import Declined, FixFunction, FixOutcome, subject_of, visit_fix
+from .init_kwargs import append_arg
 from .rewrite import RewriteCall
-
-
-def _with_argument(call: cst.Call, name: str) -> cst.Call:
-    """``call`` with ``name`` as its last argument (after ``self`` in
-    ``Layer.build(self)``)."""
-    args = list(call.args)
-    if args:
-        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        args[-1] = args[-1].with_changes(comma=comma)
-    return call.with_changes(args=(*args, cst.Arg(cst.Name(name))))
 
 
 def fix_super_build_shape(finding: Finding) -> FixOutcome:
@@ -35,7 +26,8 @@ def fix_super_build_shape(finding: Finding) -> FixOutcome:
             where = subject.method.name
             return Declined(f"the call is in {where}(), where build()'s shape is not at hand")
         return Declined("build() has no shape parameter to pass on")
-    rewrite = RewriteCall(twin(subject.call), lambda call: _with_argument(call, param))
+    shape = cst.Arg(cst.Name(param))
+    rewrite = RewriteCall(twin(subject.call), lambda call: append_arg(call, shape))
     return visit_fix(subject.method, rewrite)
 
 

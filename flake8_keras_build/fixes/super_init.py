@@ -62,6 +62,14 @@ def _base_needs_arguments(layer: LayerClass) -> Optional[str]:
     return None
 
 
+def _automatic_config(layer: LayerClass) -> bool:
+    """Keras generates the config: no class of the chain defines ``get_config``. Its
+    generated config keeps ``name``, ``trainable`` and ``dtype`` only when the
+    ``**`` parameter is named ``kwargs`` (``argspec.varkw != "kwargs"`` drops them,
+    Keras 3 and tf-keras; the runtime lane saw the reloaded layer renamed)."""
+    return not any(c.defines("get_config") for c in [layer, *layer.ancestors])
+
+
 def _drop_lone_pass(fn: cst.FunctionDef, added: cst.BaseStatement) -> cst.FunctionDef:
     """A body that was only ``pass`` (after a docstring) loses the ``pass`` now that
     ``added`` is there; a ``pass`` with a comment stays."""
@@ -97,6 +105,12 @@ def fix_missing_super_init(finding: Finding) -> FixOutcome:
             "super().__init__() gets"
         )
     existing = subject.kwargs
+    if existing not in (None, DEFAULT_NAME) and _automatic_config(subject.layer):
+        return Declined(
+            f"Keras' automatic config gives name, trainable and dtype back only to a "
+            f"**kwargs named kwargs, not **{existing}: rename it and call "
+            "super().__init__(**kwargs) by hand"
+        )
     name = existing or DEFAULT_NAME
     if existing is None and name_taken(fn, name):
         return Declined(f"the name {name} is already used in __init__()")

@@ -29,8 +29,9 @@ class AddWeightPositional(Rule):
     title = "`add_weight()` with positional arguments"
     what = (
         "Flags `self.add_weight(...)` and `self.add_variable(...)` with a positional "
-        "argument, in layer and metric classes. A starred `*args` that forwards the "
-        "caller's arguments does not count."
+        "argument, in layer and metric classes, and, in a metric class, without a "
+        "`name`. A starred `*args` that forwards the caller's arguments does not count, "
+        "nor does a `**mapping` that may hold the name."
     )
     why = (
         "The two versions disagree on the order: Keras 2 is `add_weight(name, shape, "
@@ -38,9 +39,13 @@ class AddWeightPositional(Rule):
         "...)`. A leading name raises in Keras 3 (`ValueError: name must be passed as "
         "a keyword argument. Received: add_weight('kernel', ...). Use: "
         "add_weight(shape=..., name='kernel').`); a leading shape is taken as the name "
-        "in Keras 2 (`TypeError: can only concatenate tuple (not \"str\") to tuple`)."
+        "in Keras 2 (`TypeError: can only concatenate tuple (not \"str\") to tuple`). "
+        "A metric's `add_weight` needs a name in Keras 2, whose `Metric.add_weight(name, "
+        "shape=(), ...)` requires it: `TypeError: Metric.add_weight() missing 1 "
+        "required positional argument: 'name'` (observed by the runtime lane); the fix "
+        "names the weight after the attribute it is stored on."
     )
-    versions = "Keras 3 (a leading name), Keras 2 (a leading shape)"
+    versions = "Keras 3 (a leading name), Keras 2 (a leading shape, a metric's weight without a name)"
     options = "`--keras-version` silences the calls that only break the other version."
     kinds = ("layer", "model", "metric")
     use_instead = """
@@ -84,7 +89,10 @@ class AddWeightPositional(Rule):
                     super().__init__(**kwargs)
                     self.total = self.add_weight((), "zeros")  # error
             """,
-            note="a metric with a positional shape: Keras 3's order (shape, initializer)",
+            note=(
+                "a metric with a positional shape: Keras 3's order (shape, initializer), "
+                "and the name Keras 2's Metric.add_weight() requires"
+            ),
             fixed="""
             import keras
 
@@ -92,7 +100,7 @@ class AddWeightPositional(Rule):
             class Total(keras.metrics.Metric):
                 def __init__(self, **kwargs):
                     super().__init__(**kwargs)
-                    self.total = self.add_weight(shape=(), initializer="zeros")
+                    self.total = self.add_weight(shape=(), initializer="zeros", name="total")
             """,
         ),
         Invalid(
@@ -174,6 +182,34 @@ class AddWeightPositional(Rule):
             """,
             note="more than the (shape, initializer, dtype) that every Keras 3 release takes by position",
         ),
+        Invalid(
+            """
+            import keras
+
+
+            class Count(keras.metrics.Metric):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.count = self.add_weight(  # error
+                        shape=(),
+                        initializer="zeros",
+                    )
+            """,
+            note="a metric's weight with keywords but no name, which Keras 2 requires",
+            fixed="""
+            import keras
+
+
+            class Count(keras.metrics.Metric):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.count = self.add_weight(
+                        shape=(),
+                        initializer="zeros",
+                        name="count",
+                    )
+            """,
+        ),
     )
     valid = (
         Valid(
@@ -204,6 +240,19 @@ class AddWeightPositional(Rule):
             note="a leading name with --keras-version=2, where it works",
             settings=Settings(keras_version="2"),
         ),
+        Valid(
+            """
+            import keras
+
+
+            class Count(keras.metrics.Metric):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.count = self.add_weight(shape=(), initializer="zeros")
+            """,
+            note="a metric's weight without a name, with --keras-version=3, where it works",
+            settings=Settings(keras_version="3"),
+        ),
     )
 
     def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
@@ -213,22 +262,31 @@ class AddWeightPositional(Rule):
             if targeted
         )
         for method in layer.methods.values():
-            flagged = [(call, harm) for call in method.calls if (harm := self._harm(call, settings))]
+            flagged = [
+                (call, harm) for call in method.calls if (harm := self._harm(call, layer, settings))
+            ]
             # Every flagged call of the method goes to each finding's fix, which rewrites
             # them all at once: one method takes one pass, however many calls it has.
             batch = tuple(call for call, _ in flagged)
             for call, harm in flagged:
+                message = (
+                    f"self.{call.attr}() with positional arguments: {harm}; pass keywords"
+                    if call.positional
+                    else f"self.{call.attr}() of a metric without a name: {harm}; pass name="
+                )
                 yield self.report(
                     call.pos,
-                    f"self.{call.attr}() with positional arguments: {harm}; pass keywords",
+                    message,
                     AddWeightPositionalSubject(layer, method, call, targets, batch),
                 )
 
     @staticmethod
-    def _harm(call: CallFact, settings: Settings) -> str:
+    def _harm(call: CallFact, layer: LayerClass, settings: Settings) -> str:
         """What the call breaks in the targeted versions, "" when nothing."""
-        if call.receiver != "self" or call.attr not in keras_api.WEIGHT_METHODS or not call.positional:
+        if call.receiver != "self" or call.attr not in keras_api.WEIGHT_METHODS:
             return ""
+        if not call.positional:
+            return _METRIC_NAME if needs_name(call, layer) and settings.targets_keras2() else ""
         if call.first_arg == "str":
             if not settings.targets_keras3():
                 return ""
@@ -238,3 +296,14 @@ class AddWeightPositional(Rule):
                 return ""
             return "Keras 2 takes (name, shape, ...) and fails on a leading shape"
         return "Keras 2 reads them as (name, shape, ...), Keras 3 as (shape, initializer, ...)"
+
+
+# tf-keras: ``Metric.add_weight(self, name, shape=(), ...)`` (tf_keras/src/metrics/
+# base_metric.py); ``add_variable`` forwards to it. Observed by the runtime lane:
+# ``TypeError: Metric.add_weight() missing 1 required positional argument: 'name'``.
+_METRIC_NAME = "Keras 2's Metric.add_weight(name, ...) requires one and raises TypeError"
+
+
+def needs_name(call: CallFact, layer: LayerClass) -> bool:
+    """A metric's weight created with keywords only, and no name among them."""
+    return layer.kind == "metric" and "name" not in call.keywords and "**" not in call.keywords

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
-from ..model import Finding, LayerClass, Method
+from ..model import Finding, LayerClass, Method, Param
 from ..settings import Settings
-from .base import Invalid, Rule, Valid
+from .base import Invalid, Rule, Valid, by_version
 
 
 def _call_args(layer: LayerClass) -> Optional[set[str]]:
@@ -23,32 +23,41 @@ class BuildSignature(Rule):
     title = "`build()` signature Keras cannot call"
     what = (
         "Flags `def build(self)` (no parameter for the input shape), and a `build` "
-        "with several shape parameters where one is not named `<call argument>_shape`."
+        "with several required shape parameters: Keras 2 fills only one, and Keras 3 "
+        "needs each named `<call argument>_shape`."
     )
     why = (
         "Keras 2 (tf-keras) always calls `build(input_shape)` with one positional "
-        "argument, so `def build(self)` raises `TypeError: build() takes 1 positional "
-        "argument but 2 were given` on the first call (Keras 3 accepts it). Keras 3 "
-        "maps call arguments onto `build` parameters by name when `build` has "
-        "several: each must be `<call-arg>_shape`, else `ValueError: For a build() "
-        "method with more than one argument, all arguments should have a _shape "
-        "suffix and match an argument from call().`"
+        "argument, the shape of the first input (a list of shapes for a list input): "
+        "`def build(self)` raises `TypeError: build() takes 1 positional argument but "
+        "2 were given` on the first call, and `def build(self, a_shape, b_shape)` "
+        "raises `TypeError: build() missing 1 required positional argument: "
+        "'b_shape'` (observed by the runtime lane). Keras 3 accepts both, mapping call "
+        "arguments onto `build` parameters by name when `build` has several: each "
+        "must be `<call-arg>_shape`, else `ValueError: For a build() method with more "
+        "than one argument, all arguments should have a _shape suffix and match an "
+        "argument from call().`"
     )
-    versions = "Keras 2 (no parameter), Keras 3 (several parameters)"
-    options = "`--keras-version=3` silences the no-parameter form, `--keras-version=2` the naming form."
+    versions = "Keras 2 (no parameter, several shape parameters), Keras 3 (several parameters not named `<arg>_shape`)"
+    options = (
+        "`--keras-version=3` silences the forms only Keras 2 cannot call (no parameter, "
+        "several shape parameters named `<arg>_shape`), `--keras-version=2` the naming form."
+    )
     use_instead = """
         import keras
 
 
         class Pair(keras.layers.Layer):
-            def build(self, a_shape, b_shape):
+            def build(self, input_shape):
+                a_shape, b_shape = input_shape
                 self.w = self.add_weight(shape=(a_shape[-1],))
                 self.built = True
 
-            def call(self, a, b):
+            def call(self, inputs):
+                a, b = inputs
                 return a * self.w + b
     """
-    not_flagged = "`build(self, input_shape)` under any single parameter name, a defaulted `input_shape=None`, `build(self, *args)`."
+    not_flagged = "`build(self, input_shape)` under any single parameter name, a defaulted `input_shape=None`, `build(self, *args)`, further shape parameters with defaults (Keras 2 leaves them out)."
     invalid = (
         Invalid(
             """
@@ -75,6 +84,20 @@ class BuildSignature(Rule):
             """,
             note="several parameters not named <arg>_shape",
         ),
+        Invalid(
+            """
+            import keras
+
+
+            class Pair(keras.layers.Layer):
+                def build(self, a_shape, b_shape):  # error
+                    self.w = self.add_weight(shape=(a_shape[-1],))
+
+                def call(self, a, b):
+                    return a * self.w + b
+            """,
+            note="several parameters, each <call-arg>_shape: Keras 2 passes one shape",
+        ),
     )
     valid = (
         Valid(
@@ -100,7 +123,8 @@ class BuildSignature(Rule):
                 def call(self, a, b):
                     return a * self.w + b
             """,
-            note="several parameters, each <call-arg>_shape",
+            note="several parameters, each <call-arg>_shape, with --keras-version=3",
+            settings=Settings(keras_version="3"),
         ),
         Valid(
             """
@@ -139,19 +163,34 @@ class BuildSignature(Rule):
                     "and raises TypeError",
                 )
             return
-        if len(shape_params) < 2 or not settings.targets_keras3():
+        if len(shape_params) < 2:
             return
-        yield from self._check_names(layer, build)
+        keras3 = self._misnamed(layer, build) if settings.targets_keras3() else None
+        required = [p for p in positional if not p.has_default]
+        keras2 = settings.targets_keras2() and len(required) >= 2
+        if keras3 is None and not keras2:
+            return
+        harm = by_version(
+            settings,
+            "Keras 3 raises ValueError when it builds the layer" if keras3 else "",
+            f"Keras 2 passes one input shape and raises TypeError (missing '{required[1].name}')"
+            if keras2
+            else "",
+        )
+        what = (
+            f"build() parameter '{keras3.name}' is not named <call argument>_shape"
+            if keras3
+            else f"build() takes {len(required)} shape parameters"
+        )
+        yield self.report(build.pos, f"{what}: {harm}")
 
-    def _check_names(self, layer: LayerClass, build: Method) -> Iterator[Finding]:
+    @staticmethod
+    def _misnamed(layer: LayerClass, build: Method) -> Optional[Param]:
+        """The first shape parameter Keras 3 cannot map onto a call argument."""
         call_args = _call_args(layer)
         for param in build.shape_params():
             stem = param.name[: -len("_shape")] if param.name.endswith("_shape") else None
             if stem is not None and (call_args is None or stem in call_args):
                 continue
-            yield self.report(
-                build.pos,
-                f"build() parameter '{param.name}' is not named <call argument>_shape: "
-                "Keras 3 raises ValueError when it builds the layer",
-            )
-            return
+            return param
+        return None

@@ -40,9 +40,11 @@ def _children(layer: LayerClass) -> Dict[str, str]:
     return children
 
 
-def _built_children(layer: LayerClass) -> Optional[List[str]]:
-    """Children ``build()`` (or ``__init__``) builds; None when it builds through
-    something we cannot name (``for child in self.blocks: child.build(...)``)."""
+def _built_children(layer: LayerClass, children: Dict[str, str]) -> Optional[List[str]]:
+    """Children ``build()`` (or ``__init__``) builds: by ``self.<child>.build(...)``, or
+    by calling them on a value (``self.<child>(x)``: calling a layer builds it, RULES
+    v1.2). None when it builds or calls layers through something we cannot name
+    (``for child in self.blocks: child.build(...)``, ``getattr(self, name)(x)``)."""
     built: List[str] = []
     methods = list(layer.reachable(("build",), keras_api.NOT_IN_BUILD).values())
     names = [path[-1] for path in methods] + ["__init__"]
@@ -51,9 +53,13 @@ def _built_children(layer: LayerClass) -> Optional[List[str]]:
         if method is None:
             continue
         for call in method.calls:
-            if call.attr != "build":
+            if call.receiver == "self" and call.attr in children:
+                built.append(call.attr)
+            elif call.dynamic and name != "__init__":
+                return None
+            elif call.attr != "build":
                 continue
-            if call.receiver == "attr":
+            elif call.receiver == "attr":
                 built.append(call.func.split(".")[1])
             elif call.receiver == "expr":
                 return None
@@ -67,8 +73,9 @@ class ChildrenNotBuilt(Rule):
     what = (
         "Flags a `build` override of a class that assigns weight-bearing layers to "
         "`self` in `__init__` (`Dense`, `Conv*`, `Embedding`, normalization, attention "
-        "and recurrent layers, same-file layers that create weights) and never calls "
-        "`self.<child>.build(...)` for one of them."
+        "and recurrent layers, same-file layers that create weights) and neither "
+        "builds one of them (`self.<child>.build(...)`) nor calls it on a value "
+        "(`self.<child>(x)`: calling a layer builds it)."
     )
     why = (
         "Keras 3 builds what `build()` builds: a child left to be built lazily on the "
@@ -76,9 +83,11 @@ class ChildrenNotBuilt(Rule):
         "fails (`ValueError: You called set_weights(weights) on layer ... with a weight "
         "list of length 3, but the layer was expecting 1 weights.`) and loading a saved "
         "model fails (`ValueError: A total of 1 objects could not be loaded ... expected "
-        "1 variables, but received 0 variables during loading.`)."
+        "1 variables, but received 0 variables during loading.`). tf-keras fails the "
+        "same way on `set_weights` after `build()` (observed by the runtime lane); its "
+        "saving and loading work, since its `load_model` calls the model."
     )
-    versions = "Keras 3 (saving and loading)"
+    versions = "Keras 2 and Keras 3 (`set_weights` after `build`), Keras 3 (saving and loading)"
     use_instead = """
         import keras
 
@@ -101,8 +110,9 @@ class ChildrenNotBuilt(Rule):
     """
     not_flagged = (
         "Weightless children (`Dropout`, `Activation`, `Flatten`, pooling, ...), "
-        "children built in `__init__`, classes without `build`, and a `build` that "
-        "builds children through a loop."
+        "children built in `__init__`, children `build` calls on a value, classes "
+        "without `build`, and a `build` that builds or calls layers it does not name "
+        "(a loop over children, `getattr(self, name)(x)`)."
     )
     invalid = (
         Invalid(
@@ -159,22 +169,71 @@ class ChildrenNotBuilt(Rule):
             """,
             note="the child is built in __init__",
         ),
+        Valid(
+            """
+            import keras
+
+
+            class Block(keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.dense = keras.layers.Dense(4)
+
+                def build(self, input_shape):
+                    self.dense(keras.ops.ones((1, input_shape[-1])))
+                    super().build(input_shape)
+
+                def call(self, inputs):
+                    return self.dense(inputs)
+            """,
+            note="the child is called on a sample in build(): calling a layer builds it",
+        ),
+        Valid(
+            """
+            import keras
+
+
+            class Block(keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.query = keras.layers.Dense(4)
+                    self.key = keras.layers.Dense(4)
+
+                def build(self, input_shape):
+                    sample = keras.ops.ones((1, input_shape[-1]))
+                    for name in ("query", "key"):
+                        getattr(self, name)(sample)
+                    super().build(input_shape)
+
+                def call(self, inputs):
+                    return self.query(inputs) + self.key(inputs)
+            """,
+            note="children called through getattr() in a loop",
+        ),
     )
 
     def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
         build = layer.methods.get("build")
-        if build is None or not settings.targets_keras3():
+        if build is None:
             return
         children = _children(layer)
-        built = _built_children(layer)
-        if not children or built is None:
+        if not children:
+            return
+        built = _built_children(layer, children)
+        if built is None:
             return
         missing = [attr for attr in children if attr not in built]
         if not missing:
             return
         names = ", ".join(f"self.{attr} ({children[attr]})" for attr in missing)
+        # set_weights() after build() fails in both versions; saving and loading in
+        # Keras 3 only (tf-keras' load_model calls the model: the runtime lane).
+        saving = (
+            "Keras 3 saving fails ('expected N variables, but received 0') and "
+            if settings.targets_keras3()
+            else ""
+        )
         yield self.report(
             build.pos,
-            f"build() does not build {names}: Keras 3 saving fails ('expected N "
-            "variables, but received 0') and set_weights() after build() fails",
+            f"build() does not build {names}: {saving}set_weights() after build() fails",
         )

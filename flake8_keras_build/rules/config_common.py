@@ -3,7 +3,7 @@ keys its ancestors emit or accept. ``None`` always means "cannot be known"."""
 
 from __future__ import annotations
 
-from typing import FrozenSet, List, Optional
+from typing import Dict, FrozenSet, List, Optional
 
 from .. import keras_api
 from ..model import LayerClass
@@ -30,6 +30,24 @@ def own_params(layer: LayerClass) -> List[str]:
         and p.name not in KERAS_KEYWORDS
         and p.name not in passed
     ]
+
+
+def renamed_params(layer: LayerClass) -> Dict[str, str]:
+    """Own parameters passed to ``super().__init__`` only under another keyword, with
+    that keyword: ``super().__init__(units=size)`` gives ``{"size": "units"}``. A base
+    whose ``get_config`` is known saves the keyword, not the parameter."""
+    init = layer.init
+    if init is None:
+        return {}
+    kinds = {p.name: p.kind for p in init.method.params}
+    folded = init.kwargs_folded if init.kwargs_forwarded else frozenset()
+    return {
+        name: keyword
+        for name, keyword in init.super_renamed.items()
+        if kinds.get(name) in {"positional", "keyword"}
+        and name not in KERAS_KEYWORDS
+        and name not in folded
+    }
 
 
 def inherited_keras_bases(layer: LayerClass) -> List[str]:

@@ -8,7 +8,13 @@ from typing import Iterator, Tuple
 from ..model import Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
-from .config_common import own_params, quoted, rebuilds_itself, super_config_keys
+from .config_common import (
+    own_params,
+    quoted,
+    rebuilds_itself,
+    renamed_params,
+    super_config_keys,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -31,7 +37,9 @@ class ConfigMissingArgument(Rule):
         "`{**base, ...}`, `config.update(...)`, `config[\"k\"] = v`, the "
         "`dict(list(a.items()) + list(b.items()))` idiom, traced `self.<attr>` "
         "dicts, and the keys of a same-file ancestor's `get_config` reached through "
-        "`super()`."
+        "`super()`. An argument passed on to `super().__init__` under another keyword "
+        "(`super().__init__(units=size)`) counts as its own: the base saves `units`, "
+        "not `size`."
     )
     why = (
         "`from_config` calls `cls(**config)`: an argument that is not in the config "
@@ -230,6 +238,61 @@ class ConfigMissingArgument(Rule):
             """,
             note="no fix: a required argument, which a subclass may pass itself (`Conv2D` passes `rank=2`)",
         ),
+        Invalid(
+            """
+            import keras
+
+            PATCH_SIZE = 6
+
+
+            class Patches(keras.layers.Layer):
+                def __init__(self, patch_size=PATCH_SIZE, stride=None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.patch_size = patch_size
+                    self.stride = stride
+
+                def get_config(self):  # error
+                    return {**super().get_config(), "stride": self.stride}
+            """,
+            note="a default that is a module-level constant: a plain value, saved like one",
+            fixed="""
+            import keras
+
+            PATCH_SIZE = 6
+
+
+            class Patches(keras.layers.Layer):
+                def __init__(self, patch_size=PATCH_SIZE, stride=None, **kwargs):
+                    super().__init__(**kwargs)
+                    self.patch_size = patch_size
+                    self.stride = stride
+
+                def get_config(self):
+                    return {
+                        **super().get_config(),
+                        "stride": self.stride,
+                        "patch_size": self.patch_size,
+                    }
+            """,
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Renamed(keras.layers.Dense):
+                def __init__(self, size, scale=1.0, **kwargs):
+                    super().__init__(units=size, **kwargs)
+                    self.scale = scale
+
+                def get_config(self):  # error
+                    return {**super().get_config(), "scale": self.scale}
+            """,
+            note=(
+                "no fix: `size` is passed on as `units=`, which `Dense.get_config()` saves "
+                "instead; saving `size` too would make reload pass both"
+            ),
+        ),
     )
     valid = (
         Valid(
@@ -285,7 +348,9 @@ class ConfigMissingArgument(Rule):
             if inherited is None:
                 return
             keys |= inherited
-        missing = [p for p in own_params(layer) if p not in keys]
+        # RULES v1.2: an argument passed on under another keyword is saved by the
+        # base under that keyword, not its own name.
+        missing = [p for p in own_params(layer) + list(renamed_params(layer)) if p not in keys]
         if not missing:
             return
         yield self.report(

@@ -46,10 +46,13 @@ class InitRejectsKerasKeywords(Rule):
         "succeeds and loading fails: Keras 3 `load_model` calls `cls(**config)` with "
         "`name`, `trainable` and `dtype` in the config (`TypeError: Error when "
         "deserializing class ... unexpected keyword argument 'trainable'`); tf-keras "
-        "fails the same way once `get_config` calls `super().get_config()`."
+        "fails the same way once `get_config` calls `super().get_config()`. A class "
+        "that overrides `from_config` rebuilds itself with the keywords its "
+        "constructor chose, but one that takes not even `name` cannot be named, and "
+        "comes back renamed on reload (observed by the runtime lane in both versions)."
     )
     use_instead = CONSTRUCTED_LAYER
-    not_flagged = "An `__init__` with `**kwargs`, or that accepts `name`, `trainable` and `dtype` itself; classes that override `from_config`."
+    not_flagged = "An `__init__` with `**kwargs`, or that accepts `name`, `trainable` and `dtype` itself; classes that override `from_config` and whose `__init__` takes `name`."
     invalid = (
         Invalid(
             """
@@ -129,6 +132,25 @@ class InitRejectsKerasKeywords(Rule):
             """,
             note="no fix: a functional Model, whose keywords go with its inputs and outputs",
         ),
+        Invalid(
+            """
+            import keras
+
+
+            class Scale(keras.layers.Layer):
+                def __init__(self, factor):  # error
+                    super().__init__()
+                    self.factor = factor
+
+                @classmethod
+                def from_config(cls, config):
+                    return cls(config["factor"])
+            """,
+            note=(
+                "no fix: from_config is overridden, but the layer cannot even be named, and "
+                "no from_config can give it its saved name back"
+            ),
+        ),
     )
     valid = (
         Valid(
@@ -152,23 +174,34 @@ class InitRejectsKerasKeywords(Rule):
 
 
             class Scale(keras.layers.Layer):
-                def __init__(self, factor):
-                    super().__init__()
+                def __init__(self, factor, name=None):
+                    super().__init__(name=name)
                     self.factor = factor
+
+                def get_config(self):
+                    return {"factor": self.factor, "name": self.name}
 
                 @classmethod
                 def from_config(cls, config):
-                    return cls(config["factor"])
+                    return cls(config["factor"], name=config["name"])
             """,
-            note="from_config decides how the layer is rebuilt",
+            note=(
+                "from_config decides how the layer is rebuilt, and __init__ takes its name "
+                "(as Keras' own Sequential and Pipeline do)"
+            ),
         ),
     )
 
     def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
         init = layer.init
-        if init is None or init.kwargs is not None or layer.defines("from_config"):
+        if init is None or init.kwargs is not None:
             return
         accepted = {p.name for p in init.method.params}
+        if layer.defines("from_config") and "name" in accepted:
+            # from_config rebuilds the layer and the constructor chose its keywords
+            # (Keras' Sequential takes no dtype). One that takes not even name cannot
+            # be named, and reloads renamed (observed by the runtime lane).
+            return
         missing = [k for k in keras_api.LAYER_KEYWORDS if k not in accepted]
         if not missing:
             return

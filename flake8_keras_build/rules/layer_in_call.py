@@ -120,7 +120,11 @@ class LayerInCall(Rule):
 
 
             class Gate(keras.layers.Layer):
-                pass
+                def build(self, input_shape):
+                    self.w = self.add_weight(shape=(input_shape[-1],))
+
+                def call(self, inputs):
+                    return inputs * self.w
 
 
             class Net(keras.Model):

@@ -32,9 +32,17 @@ class LearningPhase(Rule):
         "Keras 3 has no learning phase: `AttributeError: module 'keras.backend' has "
         "no attribute 'learning_phase'`. In Keras 2 (tf-keras) it returns 0 inside "
         "`fit` (observed: a loss of `learning_phase()**2` is 0.0 in `train_on_batch`), "
-        "so training-only branches silently never run. The `training` argument of "
-        "`call` carries the phase in both versions."
+        "so training-only branches silently never run; and `set_learning_phase(1)` "
+        "makes every later call without `training=` run in training mode: `model(x)` "
+        "applies dropout at inference (observed by the runtime lane). The `training` "
+        "argument of `call` carries the phase in both versions. The Keras 2 fallback "
+        "`if training is None: training = K.learning_phase()` is harmless in Keras 2 "
+        "(tf-keras fills `training` from the outer call or the global phase before "
+        "`call` runs, so the fallback reads 0 only where inference is meant), and "
+        "fails in Keras 3 only."
     )
+    versions = "Keras 3 (every call), Keras 2 (all but the `if training is None` fallback)"
+    options = "With `--keras-version=2` the `if training is None: training = K.learning_phase()` fallback is not reported."
     use_instead = """
         import keras
 
@@ -45,7 +53,7 @@ class LearningPhase(Rule):
                     return inputs + keras.random.normal(keras.ops.shape(inputs))
                 return inputs
     """
-    not_flagged = "A function of your own named `learning_phase`; the `training` argument."
+    not_flagged = "A function of your own named `learning_phase`; the `training` argument; with `--keras-version=2`, the `training` fallback."
     invalid = (
         Invalid(
             """
@@ -157,18 +165,51 @@ class LearningPhase(Rule):
             """,
             note="a function of your own",
         ),
+        Valid(
+            """
+            import tensorflow as tf
+            from tensorflow.keras import backend as K
+
+
+            class Noisy(tf.keras.layers.Layer):
+                def call(self, inputs, training=None):
+                    if training is None:
+                        training = K.learning_phase()
+                    if training:
+                        return inputs + tf.random.normal(tf.shape(inputs))
+                    return inputs
+            """,
+            note=(
+                "the training fallback with --keras-version=2: tf-keras fills training "
+                "before call() runs, so the fallback reads 0 only at inference"
+            ),
+            settings=Settings(keras_version="2"),
+        ),
     )
 
     def check_module(self, module: ModuleFacts, settings: Settings) -> Iterator[Finding]:
-        harm = by_version(
-            settings,
-            "Keras 3 has no learning phase (AttributeError)",
-            "in Keras 2 it is 0 inside fit, so training-only code never runs",
-        )
         for call in module.learning_phase_calls:
+            setter = call.resolved.endswith("set_learning_phase")
+            harm = by_version(settings, _KERAS3, _keras2(setter, call.use))
+            if not harm:
+                continue
+            what = "sets a global learning phase" if setter else "reads a global learning phase"
             yield self.report(
                 call.pos,
-                f"{call.func}() reads a global learning phase: {harm}; use the training "
-                "argument of call()",
+                f"{call.func}() {what}: {harm}; use the training argument of call()",
                 LearningPhaseSubject(call, module.lines),
             )
+
+
+_KERAS3 = "Keras 3 has no learning phase (AttributeError)"
+
+
+def _keras2(setter: bool, use: str) -> str:
+    """The Keras 2 harm ("" for none), observed by the runtime lane (tf-keras 2.21)."""
+    if setter:
+        return "in Keras 2 every later call without training= runs in that phase (dropout at inference)"
+    if use == "fallback":
+        # tf-keras' Layer.__call__ fills training (outer call, global phase, default)
+        # before call() runs: the fallback reads 0 only where inference is meant.
+        return ""
+    return "in Keras 2 it is 0 inside fit, so training-only code never runs"

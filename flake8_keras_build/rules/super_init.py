@@ -122,7 +122,7 @@ class MissingSuperInit(Rule):
                 def __init__(  # error
                     self,
                     units,
-                    **options,
+                    **kwargs,
                 ):
                     \"\"\"Gates the last axis.\"\"\"
                     # sub-layers
@@ -137,13 +137,28 @@ class MissingSuperInit(Rule):
                 def __init__(
                     self,
                     units,
-                    **options,
+                    **kwargs,
                 ):
                     \"\"\"Gates the last axis.\"\"\"
-                    super().__init__(**options)
+                    super().__init__(**kwargs)
                     # sub-layers
                     self.dense = keras.layers.Dense(units)
             """,
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Gate(keras.layers.Layer):
+                def __init__(self, units, **options):  # error
+                    self.dense = keras.layers.Dense(units)
+            """,
+            note=(
+                "no fix: Keras' automatic config gives `name`, `trainable` and `dtype` back "
+                "only to a `**kwargs` named `kwargs`; `super().__init__(**options)` would "
+                "leave a layer that loses its name on reload"
+            ),
         ),
         Invalid(
             """
@@ -362,7 +377,13 @@ class StateBeforeSuperInit(Rule):
         "start with this line.` when a sub-layer is assigned first (Keras 3 accepts it)."
     )
     versions = "Keras 2 and Keras 3 (Model sub-layers: Keras 2 only)"
-    options = "With `--keras-version=3` sub-layers assigned first in a Model are not reported."
+    options = (
+        "With `--keras-version=3` sub-layers assigned first in a Model are not reported. "
+        "With `--keras-version=2` a Model's parameter assigned to `self` as it is "
+        "(`self.backbone = backbone`) is reported too: Keras 2 raises when a layer is "
+        "passed. By default it is not, its value being known only at run time (code "
+        "written for Keras 3, such as keras-hub's, does it on purpose)."
+    )
     use_instead = """
         import keras
 
@@ -379,7 +400,8 @@ class StateBeforeSuperInit(Rule):
     not_flagged = (
         "Plain attributes (`self.units = units`) and the class's own helper methods "
         "before `super().__init__()`: harmless in both versions and common on purpose; "
-        "parameters assigned to `self` whose value is only known at run time."
+        "parameters assigned to `self` whose value is only known at run time (but see "
+        "Options)."
     )
     invalid = (
         Invalid(
@@ -417,6 +439,19 @@ class StateBeforeSuperInit(Rule):
             """,
             note="a Keras method before the layer exists",
         ),
+        Invalid(
+            """
+            import tensorflow as tf
+
+
+            class Wrapper(tf.keras.Model):
+                def __init__(self, backbone, **kwargs):
+                    self.backbone = backbone  # error
+                    super().__init__(**kwargs)
+            """,
+            note="a parameter assigned first in a Model, with --keras-version=2: a layer passed in raises",
+            settings=Settings(keras_version="2"),
+        ),
     )
     valid = (
         Valid(
@@ -445,7 +480,11 @@ class StateBeforeSuperInit(Rule):
                     self.backbone = backbone
                     super().__init__(**kwargs)
             """,
-            note="a parameter assigned to self: its value is only known at run time",
+            note=(
+                "a parameter assigned to self in a Model, with --keras-version=3 (accepted "
+                "there; by default too: its value is only known at run time)"
+            ),
+            settings=Settings(keras_version="3"),
         ),
         Valid(
             """
@@ -466,7 +505,17 @@ class StateBeforeSuperInit(Rule):
         if layer.init is None:
             return
         for early in layer.init.early:
-            if early.kind == "sublayer":
+            if early.kind == "parameter":
+                # Only for code that targets Keras 2 alone: whether the value is a layer
+                # is known at run time, and Keras 3 code (keras-hub) does this on purpose.
+                if settings.targets_keras3():
+                    continue
+                yield self.report(
+                    early.pos,
+                    f"{early.what} assigned before super().__init__() in a Model: Keras 2 "
+                    "raises RuntimeError ('forgot to call super().__init__()') when it is a layer",
+                )
+            elif early.kind == "sublayer":
                 if not settings.targets_keras2():
                     continue
                 yield self.report(

@@ -89,7 +89,10 @@ class TrainingWithoutDefault(Rule):
                 def call(self, inputs, training, mask):  # error
                     return inputs
             """,
-            note="a parameter without a default after `training`",
+            note=(
+                "a parameter without a default after `training` (a `mask` this layer needs: "
+                "given one, tf-keras runs it and Keras 3 still raises for `training`)"
+            ),
         ),
     )
     valid = (

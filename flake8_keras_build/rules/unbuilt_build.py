@@ -9,6 +9,7 @@ from .. import keras_api
 from ..model import Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
+from .config_common import inherited_keras_bases
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,10 +56,16 @@ class BuildNeverMarksBuilt(Rule):
         "stays False, so the first call builds again and silently replaces the "
         "loaded or `set_weights` values with fresh random ones; `count_params()` "
         "raises `ValueError: You tried to call count_params on layer ..., but the "
-        "layer isn't built.`"
+        "layer isn't built.` In a subclass of a Keras layer with weights of its own "
+        "(`Dense`, `Conv2D`, ...) it is a bug in both versions: that layer's `build()` "
+        "never runs, so its `call()` finds no kernel (Keras 3: `None is not a valid "
+        "value for jnp.array`, observed by the runtime lane)."
     )
-    versions = "Keras 2 only"
-    options = "Off with `--keras-version=3`."
+    versions = "Keras 2 (Keras 3 too for a subclass of a Keras layer with weights, such as `Dense`)"
+    options = (
+        "Off with `--keras-version=3`, except in a subclass of a Keras layer with weights "
+        "(`Dense`, `Conv2D`, ...), whose own `build()` never runs."
+    )
     use_instead = """
         import tensorflow as tf
 
@@ -71,7 +78,7 @@ class BuildNeverMarksBuilt(Rule):
             def call(self, inputs):
                 return inputs * self.w
     """
-    not_flagged = "A `build` that creates no state (only validation, `pass`), an abstract `build` that only raises `NotImplementedError`, and any `build` with `--keras-version=3`."
+    not_flagged = "A `build` that creates no state (only validation, `pass`), an abstract `build` that only raises `NotImplementedError`, and with `--keras-version=3` any `build` but that of a subclass of a Keras layer with weights."
     invalid = (
         Invalid(
             """
@@ -155,7 +162,22 @@ class BuildNeverMarksBuilt(Rule):
                 def build(self, input_shape):  # error
                     self.extra = self.add_weight(name="extra", shape=(input_shape[-1],))
             """,
-            note="no fix: super().build() would also run Dense.build and create its kernel",
+            note=(
+                "no fix: whether `Dense.build()` should run (creating the kernel `Dense.call` "
+                "reads) is the author's call: a `build()` that replaces `Dense`'s weights must not run it"
+            ),
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class WideDense(keras.layers.Dense):
+                def build(self, input_shape):  # error
+                    self.extra = self.add_weight(shape=(input_shape[-1],))
+            """,
+            note="a subclass of Dense with --keras-version=3: Dense.build() never runs there either",
+            settings=Settings(keras_version="3"),
         ),
     )
     valid = (
@@ -210,16 +232,36 @@ class BuildNeverMarksBuilt(Rule):
 
     def check(self, layer: LayerClass, settings: Settings) -> Iterator[Finding]:
         build = layer.methods.get("build")
-        if build is None or not settings.targets_keras2() or build.only_raises:
+        if build is None or build.only_raises:
+            return
+        base = _weight_base(layer)
+        if not settings.targets_keras2() and not base:
             return
         reached = [layer.methods[name] for name in layer.reachable(("build",), keras_api.NOT_IN_BUILD)]
         if any(_marks_built(m) for m in reached) or not any(_creates_state(m) for m in reached):
             return
         params = build.shape_params()
         param = params[0].name if params else "input_shape"
+        harm = (
+            f"{base}.build() never runs, so the first call fails without {base}'s weights"
+            if base
+            else "on Keras 2 a manual build() leaves the layer unbuilt and the next call "
+            "replaces its weights"
+        )
         yield self.report(
             build.pos,
-            f"build() never calls super().build({param}): on Keras 2 a manual build() "
-            "leaves the layer unbuilt and the next call replaces its weights",
+            f"build() never calls super().build({param}): {harm}",
             UnbuiltBuildSubject(layer, build, param if params else None),
         )
+
+
+def _weight_base(layer: LayerClass) -> str:
+    """A Keras layer with weights of its own (``Dense``...) the class derives from:
+    its ``build`` creates what its ``call`` reads, and runs only through
+    ``super().build()``, in both versions (observed by the runtime lane: Keras 3
+    ``Dense.call`` has no kernel), or ""."""
+    for path in inherited_keras_bases(layer):
+        name = path.rsplit(".", 1)[-1]
+        if name in keras_api.WEIGHT_LAYERS:
+            return name
+    return ""

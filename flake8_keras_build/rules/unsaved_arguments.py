@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional
 
 from .. import keras_api
 from ..model import Finding, LayerClass
 from ..settings import Settings
 from .base import Invalid, Rule, Valid
-from .config_common import inherited_keras_bases, own_params, quoted, super_config_keys
+from .config_common import inherited_keras_bases, own_params, renamed_params, super_config_keys
 
 
 def _decorator_may_rewrite(layer: LayerClass) -> bool:
@@ -18,8 +18,9 @@ def _decorator_may_rewrite(layer: LayerClass) -> bool:
     )
 
 
-def _why_not_automatic(layer: LayerClass, params: List[str]) -> Optional[str]:
-    """Why Keras' automatic config cannot cover the class, or None if it can."""
+def _config_off(layer: LayerClass) -> Optional[str]:
+    """Why Keras' automatic config is off for the class (an ancestor defines
+    ``get_config``), or None."""
     for ancestor in layer.ancestors:
         if ancestor.defines("get_config"):
             return f"the ancestor {ancestor.name} defines get_config(), so Keras' automatic config is off"
@@ -30,6 +31,11 @@ def _why_not_automatic(layer: LayerClass, params: List[str]) -> Optional[str]:
     ]
     if concrete:
         return f"{concrete[0].rsplit('.', 1)[-1]} defines get_config(), so Keras' automatic config is off"
+    return None
+
+
+def _object_argument(layer: LayerClass, params: List[str]) -> Optional[str]:
+    """Why the automatic config cannot save an argument (it takes an object), or None."""
     assert layer.init is not None
     by_name = {p.name: p for p in layer.init.method.params}
     for name in params:
@@ -37,6 +43,13 @@ def _why_not_automatic(layer: LayerClass, params: List[str]) -> Optional[str]:
         if param.default_kind == "object" or param.annotation_kind == "object":
             return f"'{name}' takes an object, which the automatic config cannot save"
     return None
+
+
+def _described(params: List[str], renamed: Dict[str, str]) -> str:
+    return ", ".join(
+        f"'{name}' (passed on as {renamed[name]}=)" if name in renamed else f"'{name}'"
+        for name in params
+    )
 
 
 class UnsavedArguments(Rule):
@@ -50,7 +63,10 @@ class UnsavedArguments(Rule):
         "config cannot cover it: an ancestor defines `get_config` (a concrete Keras "
         "layer such as `Dense`, or a class of the same file), or an argument's default "
         "or annotation is not a plain value (a call, a class, a lambda, a `Layer` or "
-        "`Callable` annotation)."
+        "`Callable` annotation, a name bound to one of those or not bound once at "
+        "module level). With an ancestor's `get_config`, an argument passed on to "
+        "`super().__init__` under another keyword (`super().__init__(units=size)`) is "
+        "flagged too: the ancestor saves it under that keyword."
     )
     why = (
         "Keras 3 and tf-keras ≥ 2.13 generate a config from the constructor arguments "
@@ -59,7 +75,10 @@ class UnsavedArguments(Rule):
         "ancestor's `get_config` does not know the argument), or saving raises "
         "`NotImplementedError: ... was created by passing non-serializable argument "
         "values in __init__(), and therefore the object must override get_config() in "
-        "order to be serializable.`"
+        "order to be serializable.`. An argument renamed on its way to the base "
+        "(`def __init__(self, size, **kwargs): super().__init__(units=size, **kwargs)` "
+        "on `Dense`) is saved as `units`, so reload calls the class with `units=` and "
+        "no `size`: `TypeError` (observed by the runtime lane in both versions)."
     )
     use_instead = """
         import keras
@@ -81,7 +100,9 @@ class UnsavedArguments(Rule):
         "`get_config` (the automatic config covers them); classes with a class "
         "decorator that may add `get_config` (any but `register_keras_serializable` "
         "and export or documentation decorators); an ancestor from another module, "
-        "whose `get_config` cannot be seen."
+        "whose `get_config` cannot be seen; a class that overrides `from_config`. A "
+        "module-level name bound once to a plain value (`PATCH_SIZE = 6`) is a plain "
+        "value."
     )
     invalid = (
         Invalid(
@@ -109,6 +130,31 @@ class UnsavedArguments(Rule):
                     self.gate = gate
             """,
             note="an argument that takes an object",
+        ),
+        Invalid(
+            """
+            import keras
+
+
+            class Renamed(keras.layers.Dense):  # error
+                def __init__(self, size, **kwargs):
+                    super().__init__(units=size, **kwargs)
+            """,
+            note="passed on under another keyword, which Dense's get_config saves instead",
+        ),
+        Invalid(
+            """
+            import keras
+
+            INIT = keras.initializers.Ones()
+
+
+            class Scaled(keras.layers.Layer):  # error
+                def __init__(self, initializer=INIT, **kwargs):
+                    super().__init__(**kwargs)
+                    self.initializer = initializer
+            """,
+            note="a module-level name bound to an object",
         ),
     )
     valid = (
@@ -143,11 +189,40 @@ class UnsavedArguments(Rule):
             import keras
 
 
+            class Sized(keras.layers.Dense):
+                def __init__(self, units, **kwargs):
+                    super().__init__(units=units, **kwargs)
+            """,
+            note="the argument is passed on to super().__init__ under its own name",
+        ),
+        Valid(
+            """
+            import keras
+
+
             class Renamed(keras.layers.Dense):
                 def __init__(self, size, **kwargs):
                     super().__init__(units=size, **kwargs)
+
+                @classmethod
+                def from_config(cls, config):
+                    return cls(config.pop("units"), **config)
             """,
-            note="the argument is passed on to super().__init__",
+            note="renamed on its way to the base, and from_config renames it back",
+        ),
+        Valid(
+            """
+            import keras
+
+            PATCH_SIZE = 6
+
+
+            class Patches(keras.layers.Layer):
+                def __init__(self, patch_size=PATCH_SIZE, **kwargs):
+                    super().__init__(**kwargs)
+                    self.patch_size = patch_size
+            """,
+            note="a module-level constant bound to a plain value: the automatic config saves it",
         ),
     )
 
@@ -156,10 +231,15 @@ class UnsavedArguments(Rule):
             return
         if layer.foreign_bases or _decorator_may_rewrite(layer):
             return
-        params = own_params(layer)
+        config_off = _config_off(layer)
+        # RULES v1.2: an argument passed on under another keyword is saved by the
+        # base under that keyword (Dense saves units=, not size=), so reload calls
+        # the class with a keyword it does not take (TypeError, observed by the lane).
+        renamed = renamed_params(layer) if config_off else {}
+        params = own_params(layer) + list(renamed)
         if not params:
             return
-        reason = _why_not_automatic(layer, params)
+        reason = config_off or _object_argument(layer, params)
         if reason is None:
             return
         if any(a.defines("get_config") for a in layer.ancestors):
@@ -173,6 +253,6 @@ class UnsavedArguments(Rule):
                 return
         yield self.report(
             layer.pos,
-            f"no get_config() saves {quoted(params)}: {reason}; a reloaded layer gets "
-            "the defaults or saving fails",
+            f"no get_config() saves {_described(params, renamed)}: {reason}; a reloaded "
+            "layer gets the defaults, or reloading or saving fails",
         )

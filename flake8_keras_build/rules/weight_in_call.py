@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Optional
 
 from ..model import CallFact, Finding, LayerClass, Method, Subject
 from ..settings import Settings
 from .base import Invalid, Rule, Valid, by_version, call_paths, where
 
 _LOCKED = "Keras 3 raises 'You cannot add new elements of state' on the first call"
+# Observed by the runtime lane (tf-keras 2.21): a guarded ``tf.Variable`` whose initial
+# value is a tensor of the call raises in a functional model ("could not be lifted out
+# of a tf.function"); a guarded ``add_weight`` is created under tf-keras' init scope
+# and works eagerly, in a functional model and under fit (KERAS_FACTS row B).
+_EAGER_ONLY = "in Keras 2 the guarded form works only eagerly (a functional model or tf.function raises)"
+
+
+def _guarded_harm(state: Optional[str], settings: Settings) -> str:
+    """What a weight created under a guard (lazily, once) breaks; "" when nothing in
+    the targeted versions."""
+    keras2 = _EAGER_ONLY if state == "variable" else ""
+    if keras2 and settings.targets_keras2() and not settings.targets_keras3():
+        return keras2
+    if not settings.targets_keras3():
+        return ""
+    if keras2:
+        return f"{_LOCKED}, and {keras2}"
+    return f"the guarded lazy form works in Keras 2, but {_LOCKED}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,10 +61,18 @@ class WeightInCall(Rule):
         "a weight kept in a local accumulates duplicates) and fails under `fit` with "
         "`ValueError: tf.function only supports singleton tf.Variables created on "
         "the first call.` The guarded lazy form (`if self.w is None: self.w = ...`) "
-        "works in Keras 2 and fails in Keras 3; the message says which."
+        "fails in Keras 3 too. In Keras 2 it works only for `self.add_weight(...)`, "
+        "which tf-keras creates outside the graph; a guarded `tf.Variable(...)` works "
+        "only eagerly: in a functional model or a `tf.function` tf-keras raises "
+        "`ValueError: ... could not be lifted out of a tf.function` (observed by the "
+        "runtime lane). The message says which version fails."
     )
-    versions = "Keras 3 (every form), Keras 2 (unguarded forms)"
-    options = "With `--keras-version=2` the guarded lazy form is not reported (it works in Keras 2)."
+    versions = "Keras 3 (every form), Keras 2 (every form but a guarded `add_weight()`)"
+    options = (
+        "With `--keras-version=2` a guarded `self.add_weight(...)` is not reported: "
+        "tf-keras creates it once, outside the graph, eagerly, in a functional model "
+        "and under `fit`."
+    )
     use_instead = """
         import keras
 
@@ -159,7 +185,21 @@ class WeightInCall(Rule):
                         self.w = tf.Variable(tf.ones([inputs.shape[-1]]))  # error
                     return inputs * self.w
             """,
-            note="the guarded lazy form: works in Keras 2 only",
+            note="the guarded lazy form: fails in Keras 3, works only eagerly in Keras 2",
+        ),
+        Invalid(
+            """
+            import tensorflow as tf
+
+
+            class Lazy(tf.keras.layers.Layer):
+                def call(self, inputs):
+                    if not hasattr(self, "w"):
+                        self.w = tf.Variable(tf.ones([inputs.shape[-1]]))  # error
+                    return inputs * self.w
+            """,
+            note="a guarded tf.Variable with --keras-version=2: it works only eagerly there",
+            settings=Settings(keras_version="2"),
         ),
         Invalid(
             """
@@ -214,12 +254,19 @@ class WeightInCall(Rule):
 
 
             class Lazy(tf.keras.layers.Layer):
+                def __init__(self, **kwargs):
+                    super().__init__(**kwargs)
+                    self.w = None
+
                 def call(self, inputs):
-                    if not hasattr(self, "w"):
-                        self.w = tf.Variable(tf.ones([inputs.shape[-1]]))
+                    if self.w is None:
+                        self.w = self.add_weight(name="w", shape=(inputs.shape[-1],), initializer="ones")
                     return inputs * self.w
             """,
-            note="the guarded lazy form with --keras-version=2, where it works",
+            note=(
+                "a guarded add_weight() with --keras-version=2: tf-keras creates it once, "
+                "outside the graph (eagerly, in a functional model and under fit)"
+            ),
             settings=Settings(keras_version="2"),
         ),
     )
@@ -230,9 +277,9 @@ class WeightInCall(Rule):
                 if call.state not in {"weight", "variable"}:
                     continue
                 if call.conditional:
-                    if not settings.targets_keras3():
+                    harm = _guarded_harm(call.state, settings)
+                    if not harm:
                         continue
-                    harm = f"the guarded lazy form works in Keras 2, but {_LOCKED}"
                 else:
                     harm = by_version(
                         settings,

@@ -120,10 +120,11 @@ def clean(text: str) -> str:
     text = re.sub(r"Provided weights: .*", "Provided weights: …", text, flags=re.DOTALL)
     text = re.sub(r"-?\d+\.\d{4,}(?:e[-+]?\d+)?", "…", text)
     text = _ADDRESS.sub("", text)
-    # TensorFlow numbers its traced functions in creation order: the number says how
-    # many examples ran before this one, not what Keras did.
-    text = re.sub(r"(__inference_\w+?)_\d+\b", r"\1", text)
     text = re.sub(r"(/tmp|/var/folders)/\S+", "<tmp>", text)
+    # Where the venv lives differs between machines (jax names its own files).
+    text = re.sub(r"\S*/site-packages/", "<site-packages>/", text)
+    # TensorFlow numbers the functions it traces in the order the process traced them.
+    text = re.sub(r"(__inference_\w+?)_\d+\b", r"\1", text)
     text = " ".join(text.split())
     return text if len(text) <= _LIMIT else text[: _LIMIT - 1] + "…"
 
