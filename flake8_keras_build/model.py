@@ -174,6 +174,7 @@ class AssignFact:
     attr: str
     augmented: bool = False
     conditional: bool = False  # under an ``if``: lazy, one-time initialisation at most
+    top_level: bool = False  # a statement of the method's own body, in no block
     # The value is computed from the method's data (its locals, or its parameters
     # without a default), not static metadata (shapes, dtypes, lengths) or flags.
     computed: bool = False
@@ -263,14 +264,22 @@ class InitFacts:
     # Parameters that reach super().__init__ only under another keyword, e.g.
     # ``super().__init__(units=size)``: {"size": "units"}.
     super_renamed: Mapping[str, str]
-    # ``super().__init__`` is given a graph (``inputs``/``outputs``, or ``*args``
-    # that may carry them): a functional-style model.
-    functional: bool
+    # ``super().__init__`` is given a graph: ``inputs``/``outputs`` by keyword, or
+    # (in a ``Model``) positional arguments or ``*args``, where ``Model.__init__``
+    # reads the graph when the call reaches it.
+    graph_keywords: bool
+    graph_positions: bool
     kwargs: Optional[str]  # the ``**kwargs`` parameter's name
     kwargs_forwarded: bool  # it (or a mapping made from it) reaches super().__init__
     kwargs_read: FrozenSet[str]  # keys read from it: kwargs.pop("k"), kwargs["k"] ...
     kwargs_folded: FrozenSet[str]  # names stored into it: kwargs["x"] = x
     early: List[EarlyFact]  # Keras state touched before super().__init__
+
+    @property
+    def functional(self) -> bool:
+        """A functional-style model, or one that may be (its positional arguments
+        may go to a project class's own ``__init__``)."""
+        return self.graph_keywords or self.graph_positions
 
 
 @dataclass
@@ -283,18 +292,20 @@ class EarlyFact:
 @dataclass(frozen=True)
 class AttributeUses:
     """What every method of a class does with ``self.<attr>``: how many statements
-    assign it, whether it is called (``self.norm(x)``: an object), and which
-    attributes each method mentions, by method name."""
+    assign it, whether it is called (``self.norm(x)``: an object), which attributes
+    each method mentions and which names its body binds (assigned, a loop or
+    ``with``/``except``/``import`` target, deleted, declared global), by method name."""
 
     stores: Mapping[str, int]
     called: FrozenSet[str]
     mentioned: Mapping[str, FrozenSet[str]]
+    bound: Mapping[str, FrozenSet[str]]
 
     def mentions(self, method: str, attr: str) -> bool:
         return attr in self.mentioned.get(method, frozenset())
 
 
-_NO_USES = AttributeUses({}, frozenset(), {})
+_NO_USES = AttributeUses({}, frozenset(), {}, {})
 
 
 @dataclass
@@ -328,6 +339,17 @@ class LayerClass:
 
     def defines(self, name: str) -> bool:
         return name in self.method_names
+
+    def builds_functionally(self) -> bool:
+        """Its ``super().__init__`` call builds a functional model: the graph by
+        keyword, or by position where the call reaches Keras' ``Model.__init__`` (no
+        ancestor of ours defines ``__init__`` to take those positions)."""
+        init = self.init
+        if init is None or self.kind != "model":
+            return False
+        if init.graph_keywords:
+            return True
+        return init.graph_positions and not any(a.defines("__init__") for a in self.ancestors)
 
     @property
     def name(self) -> str:

@@ -3,8 +3,10 @@ reads instead of walking a syntax tree itself."""
 
 from __future__ import annotations
 
+import ast
 import textwrap
 
+from flake8_keras_build.analysis.attributes import bound_names
 from flake8_keras_build.engine import lint
 from flake8_keras_build.model import LayerClass
 from flake8_keras_build.rules.config_missing_argument import MissingConfigArgumentsSubject
@@ -53,3 +55,58 @@ def test_mentions_are_per_method() -> None:
     assert uses.mentions("get_config", "a")
     assert not uses.mentions("get_config", "units")
     assert uses.mentions("_helper", "b")
+
+
+def test_bound_names_follow_python_scopes() -> None:
+    tree = ast.parse(
+        textwrap.dedent(
+            """
+            def __init__(self, a, b, c, d, e, f, g, h):
+                a = 1
+                for (b, *c) in []:
+                    pass
+                with open(x) as d, open(y) as [e]:
+                    del f
+                try:
+                    pass
+                except E as g:
+                    pass
+                import os.path as h
+                import sys
+                (k := 2)
+                self.units = [m for m in range(3)]
+                def helper(n):
+                    o = n
+                lambda p: p
+            """
+        )
+    )
+    bound = bound_names(tree.body[0])
+    assert bound == {"a", "b", "c", "d", "e", "f", "g", "h", "k", "helper"}
+
+
+def test_assignments_in_the_body_are_top_level() -> None:
+    init = _layer().methods["__init__"]
+    assert [(a.attr, a.top_level) for a in init.assigns] == [("units", True), ("norm", True)]
+
+
+def test_an_assignment_under_a_condition_is_not_top_level() -> None:
+    source = textwrap.dedent(
+        """
+        import keras
+
+
+        class A(keras.layers.Layer):
+            def __init__(self, x, **kwargs):
+                super().__init__(**kwargs)
+                if x:
+                    self.x = x
+
+            def get_config(self):
+                return {**super().get_config()}
+        """
+    ).lstrip()
+    subject = next(f.subject for f in lint(source) if f.code == "KLB206")
+    assert isinstance(subject, MissingConfigArgumentsSubject)
+    init = subject.layer.methods["__init__"]
+    assert [(a.attr, a.top_level) for a in init.assigns] == [("x", False)]

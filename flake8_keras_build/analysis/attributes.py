@@ -11,7 +11,7 @@ The model of a class holds only the methods some rule reads; a fix that adds
 from __future__ import annotations
 
 import ast
-from typing import Dict, Set
+from typing import Dict, FrozenSet, List, Set
 
 from ..model import AttributeUses
 from .ast_walk import walk
@@ -43,8 +43,49 @@ def attribute_uses(node: ast.ClassDef) -> AttributeUses:
             attr = _self_attribute(child.func)
             if attr:
                 called.add(attr)
-    mentioned = {
-        function.name: frozenset(_self_attribute(n) for n in walk(function)) - {""}
-        for function in class_functions(node)  # the last definition of a name wins
-    }
-    return AttributeUses(stores, frozenset(called), mentioned)
+    functions = class_functions(node)  # the last definition of a name wins
+    mentioned = {f.name: frozenset(_self_attribute(n) for n in walk(f)) - {""} for f in functions}
+    bound = {f.name: bound_names(f) for f in functions}
+    return AttributeUses(stores, frozenset(called), mentioned, bound)
+
+
+def _add_targets(target: ast.AST, names: Set[str]) -> None:
+    """The names an assignment target binds (not attributes or subscripts)."""
+    if isinstance(target, ast.Name):
+        names.add(target.id)
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            _add_targets(element, names)
+    elif isinstance(target, ast.Starred):
+        _add_targets(target.value, names)
+
+
+def bound_names(function: ast.AST) -> FrozenSet[str]:
+    """Names the function's body binds; a nested function or class binds its own
+    name, and what is inside it (or inside a lambda) is its own scope."""
+    names: Set[str] = set()
+    stack: List[ast.AST] = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue
+        if isinstance(node, ast.Lambda):
+            continue
+        if isinstance(node, (ast.Assign, ast.Delete)):
+            for target in node.targets:
+                _add_targets(target, names)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+            _add_targets(node.target, names)
+        elif isinstance(node, ast.NamedExpr):
+            _add_targets(node.target, names)
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            _add_targets(node.optional_vars, names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update(alias.asname for alias in node.names if alias.asname)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        stack.extend(ast.iter_child_nodes(node))
+    return frozenset(names)

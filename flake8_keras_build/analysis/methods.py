@@ -320,6 +320,8 @@ class _FactWalk:
                         attr,
                         augmented=isinstance(node, ast.AugAssign),
                         conditional=bool(self._guards),
+                        # Directly in the method's body: the only statement open is itself.
+                        top_level=len(self._statements) == 1,
                         tree=node,
                         computed=node.value is not None and _computed(node.value, self._data),
                     )

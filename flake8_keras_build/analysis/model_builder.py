@@ -10,7 +10,8 @@ from ..model import LayerClass
 from ..settings import Settings
 from . import project
 from .attributes import attribute_uses
-from .construction import config_facts, init_facts
+from .config_facts import config_facts
+from .init_facts import init_facts
 from .layers import ClassIndex
 from .methods import build_layer_class
 

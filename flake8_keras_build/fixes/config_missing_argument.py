@@ -26,9 +26,9 @@ from typing import Callable, Dict, List, Optional
 
 import libcst as cst
 
-from ..model import AssignFact, Finding, LayerClass, Method, Param
+from ..model import Finding, LayerClass, Method, Param
 from ..rules.config_missing_argument import MissingConfigArgumentsSubject
-from .config_reading import bindings, config_literals, final_return
+from .config_reading import config_literals, final_return
 from .cst_names import code_of
 from .cst_source import method_node, twin
 from .dict_layout import append_element, fitted
@@ -48,18 +48,6 @@ def _short(code: str) -> str:
     """``code``'s first line, cut to 40 characters for a message."""
     line = code.splitlines()[0] if code else ""
     return line if len(line) <= 40 else line[:37] + "..."
-
-
-def _top_level(method: Method, assign: AssignFact) -> bool:
-    """``assign`` is a statement of the method's own body, not inside a block."""
-    body = method_node(method).body
-    if not isinstance(body, cst.IndentedBlock):
-        return False
-    return any(
-        isinstance(stmt, cst.SimpleStatementLine)
-        and any(small is twin(assign) for small in stmt.body)
-        for stmt in body.body
-    )
 
 
 def _subclass_passing(layer: LayerClass, name: str) -> str:
@@ -145,11 +133,11 @@ def _why_not(layer: LayerClass, param: Param) -> str:
     if not exact:
         value = _short(stores[0].value_text) if stores[0].value_text else "..."
         return f"__init__ stores self.{name} = {value}, not the argument itself"
-    if bindings(method_node(init).body, name):
-        return f"__init__ reassigns {name} before or after storing it"
-    if not any(_top_level(init, a) for a in exact):
-        return f"__init__ sets self.{name} only under a condition or inside a block"
     uses = layer.uses()
+    if name in uses.bound.get(init.name, frozenset()):
+        return f"__init__ reassigns {name} before or after storing it"
+    if not any(a.top_level for a in exact):
+        return f"__init__ sets self.{name} only under a condition or inside a block"
     if uses.stores.get(name, 0) > 1:
         return f"self.{name} is assigned more than once in the class"
     if layer.defines(name):

@@ -24,7 +24,6 @@ from ..rules.config_common import inherited_keras_bases, super_config_keys
 from ..rules.config_without_super import ConfigWithoutSuperSubject
 from .config_reading import final_return, single_assignment
 from .cst_names import code_of, cst_dotted
-from .cst_source import twin
 from .dict_layout import fitted, prepend_arg, prepend_element
 from .edits import CannotFix, Declined, FixFunction, FixOutcome, method_fix, subject_of
 
@@ -86,7 +85,7 @@ def _explicit_super_keywords(layer: LayerClass) -> FrozenSet[str]:
     init = layer.init
     if init is None or init.super_call is None:
         return frozenset()
-    return frozenset(arg.keyword.value for arg in twin(init.super_call).args if arg.keyword)
+    return frozenset(init.super_call.keywords) - {"**"}
 
 
 def _why_not(layer: LayerClass, accepted: Optional[FrozenSet[str]]) -> str:

@@ -1,6 +1,6 @@
-"""libcst twins of helpers from ``analysis.construction``, for the fixes.
+"""libcst twins of helpers from ``analysis.expressions``, for the fixes.
 
-The analysis reads ``ast`` trees (``analysis.construction`` must not import libcst:
+The analysis reads ``ast`` trees (``analysis/`` must not import libcst:
 it runs in every flake8 run); the fixes rewrite libcst trees, and ask the same
 questions of them: which names a node uses (``names_in``), which mapping an
 ``m.items()`` call reads (``items_of``), a node's code (``code_of``) and a dotted

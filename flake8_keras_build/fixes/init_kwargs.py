@@ -192,38 +192,17 @@ def name_taken(fn: cst.FunctionDef, name: str) -> bool:
     return name in {p.name.value for p in every} or name in names_in(fn.body)
 
 
-def _functional(layer: LayerClass, call: CallFact) -> bool:
-    """``super().__init__(inputs, outputs)`` in a Model: Keras builds a functional
-    model from it (by keyword, or by position after ``self`` in the base form;
-    positions only where the call reaches Keras' ``Model.__init__``, not a project
-    class's own ``__init__``)."""
-    if layer.kind != "model":
-        return False
-    by_position = not any(ancestor.defines("__init__") for ancestor in layer.ancestors)
-    positional = 0
-    for arg in twin(call).args:
-        if arg.keyword is not None:
-            if arg.keyword.value in keras_api.FUNCTIONAL_KEYWORDS:
-                return True
-        elif arg.star == "*" and by_position:
-            return True  # may hold the graph
-        elif arg.star == "":
-            positional += 1
-    return by_position and positional > (1 if call.receiver == "base" else 0)
-
-
 def _not_mechanical(layer: LayerClass, method: Method, call: CallFact) -> Optional[str]:
     """Why appending ``**kwargs`` to ``call`` could change what the base gets."""
-    fn: cst.FunctionDef = method_node(method)
-    for arg in twin(call).args:
-        if arg.star == "**":
-            mapping = cst.Module(body=[]).code_for_node(arg.value)
-            return f"super().__init__() already takes **{mapping}; merge the two by hand"
-    if _functional(layer, call):
+    if "**" in call.keywords:
+        # The message names the mapping as written.
+        mapping = next(arg.value for arg in twin(call).args if arg.star == "**")
+        code = cst.Module(body=[]).code_for_node(mapping)
+        return f"super().__init__() already takes **{code}; merge the two by hand"
+    if layer.builds_functionally():
         return "a functional Model (super().__init__(inputs, outputs)); pass the keywords by hand"
-    named = named_params(fn)
-    for arg in twin(call).args:
-        keyword = arg.keyword.value if arg.keyword is not None else None
+    named = named_params(method_node(method))
+    for keyword in call.keywords:
         if keyword in keras_api.LAYER_KEYWORDS and keyword not in named:
             # ``super().__init__(dtype="int32", **kwargs)`` raises TypeError as soon as
             # kwargs holds ``dtype`` too, and load_model passes it from the config.
