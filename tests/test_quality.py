@@ -22,5 +22,5 @@ def test_mypy_strict() -> None:
 
 
 def test_ruff() -> None:
-    result = _run("ruff", "check", "flake8_keras_build", "tests", "benchmarks")
+    result = _run("ruff", "check", "flake8_keras_build", "tests", "benchmarks", "tools")
     assert result.returncode == 0, result.stdout + result.stderr

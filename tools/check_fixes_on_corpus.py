@@ -25,9 +25,9 @@ from typing import List, Set, Tuple
 
 from flake8_keras_build.engine import lint
 from flake8_keras_build.fixes.cli import python_files
-from flake8_keras_build.source_bytes import read_source
 from flake8_keras_build.fixes.registry import fix_for
 from flake8_keras_build.fixes.runner import fix_source
+from flake8_keras_build.source_bytes import read_source
 
 
 def _fixable(source: str, filename: str) -> Set[Tuple[int, str]]:
