@@ -120,9 +120,10 @@ def clean(text: str) -> str:
     text = re.sub(r"Provided weights: .*", "Provided weights: …", text, flags=re.DOTALL)
     text = re.sub(r"-?\d+\.\d{4,}(?:e[-+]?\d+)?", "…", text)
     text = _ADDRESS.sub("", text)
-    text = re.sub(r"(/tmp|/var/folders)/\S+", "<tmp>", text)
-    # Where the venv lives differs between machines (jax names its own files).
+    # Where the venv lives differs between machines (jax names its own files); it
+    # may be under /tmp itself, so this goes first.
     text = re.sub(r"\S*/site-packages/", "<site-packages>/", text)
+    text = re.sub(r"(/tmp|/var/folders)/\S+", "<tmp>", text)
     # TensorFlow numbers the functions it traces in the order the process traced them.
     text = re.sub(r"(__inference_\w+?)_\d+\b", r"\1", text)
     text = " ".join(text.split())
