@@ -43,8 +43,8 @@ def weight_attributes(layer: LayerClass) -> tuple[FrozenSet[str], FrozenSet[str]
 
 def _owns(layer: LayerClass, attr: str) -> bool:
     """The class or a class of the project it derives from defines ``attr`` itself
-    (a property with a setter, say)."""
-    return any(klass.defines(attr) for klass in [layer, *layer.ancestors])
+    (a property with a setter, say), or may: a base that cannot be seen."""
+    return layer.foreign_bases or any(klass.defines(attr) for klass in [layer, *layer.ancestors])
 
 
 def _assignments(layer: LayerClass) -> List[tuple[Method, AssignFact]]:
@@ -95,8 +95,9 @@ class WeightListAssigned(Rule):
     """
     not_flagged = (
         "Reading the lists (`self.trainable_weights`), a class that defines the "
-        "attribute itself, and the private lists `self._trainable_weights` and "
-        "`self._non_trainable_weights`, which Keras lets a layer assign."
+        "attribute itself or has a base that cannot be seen (it may define it), and "
+        "the private lists `self._trainable_weights` and `self._non_trainable_weights`, "
+        "which Keras lets a layer assign."
     )
     invalid = (
         Invalid(
@@ -288,6 +289,18 @@ class WeightListAssigned(Rule):
                     self.trainable_weights = []
             """,
             note="the class defines trainable_weights, with a setter",
+        ),
+        Valid(
+            """
+            import keras
+            from mylib.mixins import WeightListMixin
+
+
+            class Mixed(WeightListMixin, keras.layers.Layer):
+                def build(self, input_shape):
+                    self.trainable_weights = []
+            """,
+            note="a base that cannot be seen may define the attribute with a setter",
         ),
     )
 

@@ -349,6 +349,7 @@ invalid("KLB109", "Head", healthy(), quote=NO_SETTER)
 valid("KLB109", "Attention", tracked)
 valid("KLB109", "Scale", healthy())
 valid("KLB109", "Extended", healthy())
+not_run("KLB109", "valid:Mixed", "imports a base from a package that does not exist (mylib)")
 
 
 # --- KLB110: a model's state created after super().build() ----------------------------
