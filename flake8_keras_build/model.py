@@ -294,18 +294,20 @@ class AttributeUses:
     """What every method of a class does with ``self.<attr>``: how many statements
     assign it, whether it is called (``self.norm(x)``: an object), which attributes
     each method mentions and which names its body binds (assigned, a loop or
-    ``with``/``except``/``import`` target, deleted, declared global), by method name."""
+    ``with``/``except``/``import`` target, deleted, declared global), by method name;
+    ``local``: every name bound anywhere in each method, nested scopes included."""
 
     stores: Mapping[str, int]
     called: FrozenSet[str]
     mentioned: Mapping[str, FrozenSet[str]]
     bound: Mapping[str, FrozenSet[str]]
+    local: Mapping[str, FrozenSet[str]]
 
     def mentions(self, method: str, attr: str) -> bool:
         return attr in self.mentioned.get(method, frozenset())
 
 
-_NO_USES = AttributeUses({}, frozenset(), {}, {})
+_NO_USES = AttributeUses({}, frozenset(), {}, {}, {})
 
 
 @dataclass

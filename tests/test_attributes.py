@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import textwrap
 
-from flake8_keras_build.analysis.attributes import bound_names
+from flake8_keras_build.analysis.attributes import bound_names, local_names
 from flake8_keras_build.engine import lint
 from flake8_keras_build.model import LayerClass
 from flake8_keras_build.rules.config_missing_argument import MissingConfigArgumentsSubject
@@ -110,3 +110,26 @@ def test_an_assignment_under_a_condition_is_not_top_level() -> None:
     assert isinstance(subject, MissingConfigArgumentsSubject)
     init = subject.layer.methods["__init__"]
     assert [(a.attr, a.top_level) for a in init.assigns] == [("x", False)]
+
+
+def test_local_names_include_every_scope() -> None:
+    # What a statement moved out of a method must not read (KLB102/KLB103's fixes).
+    tree = ast.parse(
+        textwrap.dedent(
+            """
+            def call(self, x, *args, k=1, **kw):
+                import numpy.linalg
+                from os import path as p
+                y = [z for z in x]
+                f = lambda q: q
+                def inner(r):
+                    s = r
+                del y
+                return self.w
+            """
+        )
+    )
+    assert local_names(tree.body[0]) == {
+        "call", "self", "x", "args", "k", "kw", "numpy", "p", "y", "z", "f", "q",
+        "inner", "r", "s",
+    }

@@ -15,7 +15,8 @@ from typing import Dict, FrozenSet, List, Set
 
 from ..model import AttributeUses
 from .ast_walk import walk
-from .method_selection import class_functions
+from .expressions import target_names
+from .method_selection import class_functions, self_attributes
 
 
 def _self_attribute(node: ast.AST) -> str:
@@ -44,20 +45,10 @@ def attribute_uses(node: ast.ClassDef) -> AttributeUses:
             if attr:
                 called.add(attr)
     functions = class_functions(node)  # the last definition of a name wins
-    mentioned = {f.name: frozenset(_self_attribute(n) for n in walk(f)) - {""} for f in functions}
+    mentioned = {f.name: frozenset(self_attributes(f)) for f in functions}
     bound = {f.name: bound_names(f) for f in functions}
-    return AttributeUses(stores, frozenset(called), mentioned, bound)
-
-
-def _add_targets(target: ast.AST, names: Set[str]) -> None:
-    """The names an assignment target binds (not attributes or subscripts)."""
-    if isinstance(target, ast.Name):
-        names.add(target.id)
-    elif isinstance(target, (ast.Tuple, ast.List)):
-        for element in target.elts:
-            _add_targets(element, names)
-    elif isinstance(target, ast.Starred):
-        _add_targets(target.value, names)
+    local = {f.name: local_names(f) for f in functions}
+    return AttributeUses(stores, frozenset(called), mentioned, bound, local)
 
 
 def bound_names(function: ast.AST) -> FrozenSet[str]:
@@ -74,13 +65,13 @@ def bound_names(function: ast.AST) -> FrozenSet[str]:
             continue
         if isinstance(node, (ast.Assign, ast.Delete)):
             for target in node.targets:
-                _add_targets(target, names)
+                names.update(target_names(target))
         elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
-            _add_targets(node.target, names)
+            names.update(target_names(node.target))
         elif isinstance(node, ast.NamedExpr):
-            _add_targets(node.target, names)
+            names.update(target_names(node.target))
         elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-            _add_targets(node.optional_vars, names)
+            names.update(target_names(node.optional_vars))
         elif isinstance(node, ast.ExceptHandler) and node.name:
             names.add(node.name)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -88,4 +79,22 @@ def bound_names(function: ast.AST) -> FrozenSet[str]:
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             names.update(node.names)
         stack.extend(ast.iter_child_nodes(node))
+    return frozenset(names)
+
+
+def local_names(function: ast.AST) -> FrozenSet[str]:
+    """Every name bound anywhere in the function, nested scopes included: its own
+    name and parameters, assignment, loop and comprehension targets, the
+    parameters of lambdas and nested functions, imports. A statement a fix moves
+    out of the function must read none of them."""
+    names: Set[str] = set()
+    for node in walk(function):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names.add(node.id)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
     return frozenset(names)

@@ -8,7 +8,7 @@ The fixes, which rewrite libcst trees, have libcst twins of these
 from __future__ import annotations
 
 import ast
-from typing import Optional, Set
+from typing import Iterator, Optional, Set
 
 from .ast_walk import children
 
@@ -54,3 +54,15 @@ def index_key(node: ast.Subscript) -> Optional[str]:
     """``"k"`` for ``a["k"]``."""
     index = plain_index(node)
     return None if index is None else string_value(index)
+
+
+def target_names(target: ast.expr) -> Iterator[str]:
+    """The plain names an assignment target binds: ``x``, ``a, b``, ``[a, *b]``
+    (not attributes or subscripts)."""
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, ast.Starred):
+        yield from target_names(target.value)
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from target_names(element)

@@ -28,7 +28,7 @@ def class_functions(node: ast.ClassDef) -> List[Function]:
     return [s for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
 
 
-def _self_attributes(function: Function) -> Set[str]:
+def self_attributes(function: Function) -> Set[str]:
     """``x`` for every ``self.x`` the function mentions."""
     return {
         n.attr
@@ -108,7 +108,7 @@ def selected_methods(
     config = next((f for f in functions if f.name == "get_config"), None)
     if config is not None:
         # ``return self._config``: every method that assigns it decides its keys.
-        returned = _self_attributes(config)
+        returned = self_attributes(config)
         chosen |= {
             name
             for name, function in by_name.items()

@@ -9,7 +9,7 @@ is parsed then, once per method.
 from __future__ import annotations
 
 import ast
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from ..class_info import ClassInfo
 from ..keras_api import WEIGHT_METHODS, is_variable_factory, layer_kind
@@ -17,6 +17,7 @@ from ..model import AssignFact, CallFact, Guard, LayerClass, Method, Param, Pos
 from ..names import NameTable, ast_dotted
 from ..text import source_text
 from .ast_walk import children, source_order, walk
+from .expressions import target_names
 from .layers import ClassIndex
 from .method_selection import class_functions, selected_methods
 
@@ -297,7 +298,7 @@ class _FactWalk:
     def _loop(self, target: ast.expr, iterated: ast.expr) -> None:
         self._bind(target)
         if _mentions(iterated, self._data):
-            self._data.update(_bound_names(target))
+            self._data.update(target_names(target))
 
     def _bind(self, target: ast.expr) -> None:
         """Names a loop binds (``layer``, ``name, layer``): its values come from what
@@ -327,7 +328,7 @@ class _FactWalk:
                     )
                 )
             elif node.value is not None and _mentions(node.value, self._data):
-                self._data.update(_bound_names(target))
+                self._data.update(target_names(target))
             stored = stored or attr
         self._targets.append(stored)
         direct = stored if stored is not None and not stored.endswith("[]") else None
@@ -476,17 +477,6 @@ def _computed(value: ast.expr, data: Set[str]) -> bool:
                 return False  # ``input_shape``: a static shape
             found = True
     return found
-
-
-def _bound_names(target: ast.expr) -> Iterator[str]:
-    """The plain names an assignment target binds: ``x``, ``a, b``, ``[a, *b]``."""
-    if isinstance(target, ast.Name):
-        yield target.id
-    elif isinstance(target, ast.Starred):
-        yield from _bound_names(target.value)
-    elif isinstance(target, (ast.Tuple, ast.List)):
-        for element in target.elts:
-            yield from _bound_names(element)
 
 
 def _data_params(node: Function) -> Set[str]:

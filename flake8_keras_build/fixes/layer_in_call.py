@@ -49,7 +49,7 @@ def _fix(layer: LayerClass, method: Method, call: CallFact) -> Fix:
         raise CannotFix("the class has no __init__() to create it in")
     line = statement_of(method, call)
     assigned = {a.attr for a in method.assigns if twin(a) is not line.body[0]}
-    uses = Uses(None, bound_in(method), assigned)
+    uses = Uses(None, bound_in(layer, method), assigned)
     line.body[0].visit(uses)
     if uses.problem:
         raise CannotFix(f"the layer cannot move to __init__(): {uses.problem}")

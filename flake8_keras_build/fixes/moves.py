@@ -4,13 +4,11 @@ removing it there."""
 
 from __future__ import annotations
 
-import ast
-import textwrap
-from typing import Optional, Set
+from typing import AbstractSet, FrozenSet, Optional
 
 import libcst as cst
 
-from ..model import CallFact, Method
+from ..model import CallFact, LayerClass, Method
 from .cst_source import method_node, twin
 from .edits import CannotFix
 from .rewrite import drop_lines
@@ -37,21 +35,9 @@ def statement_of(method: Method, call: CallFact) -> cst.SimpleStatementLine:
     raise CannotFix(f"it is not stored on self by a statement of its own in {method.name}()")
 
 
-def bound_in(method: Method) -> Set[str]:
+def bound_in(layer: LayerClass, method: Method) -> FrozenSet[str]:
     """Every name ``method`` binds (parameters, assignments, loops, imports ...)."""
-    code = textwrap.dedent(EMPTY_MODULE.code_for_node(method_node(method)))
-    tree = ast.parse(code)
-    bound: Set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            bound.add(node.id)
-        elif isinstance(node, ast.arg):
-            bound.add(node.arg)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bound.add(node.name)
-    return bound
+    return layer.uses().local.get(method.name, frozenset())
 
 
 class Uses(cst.CSTVisitor):
@@ -59,7 +45,9 @@ class Uses(cst.CSTVisitor):
     module-level names, ``self.<attr>`` that ``call`` does not assign, and
     ``<inputs>.shape`` when ``inputs`` is given (the shape ``build`` receives)."""
 
-    def __init__(self, inputs: Optional[str], bound: Set[str], assigned: Set[str]) -> None:
+    def __init__(
+        self, inputs: Optional[str], bound: AbstractSet[str], assigned: AbstractSet[str]
+    ) -> None:
         super().__init__()
         self.inputs = inputs
         self.bound = bound

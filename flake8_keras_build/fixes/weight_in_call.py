@@ -86,7 +86,7 @@ def _edits(layer: LayerClass, method: Method, call: CallFact) -> tuple[Edit, ...
     inputs = params[0].name
     line = statement_of(method, call)
     assigned = {a.attr for a in method.assigns if twin(a) is not line.body[0]}
-    uses = Uses(inputs, bound_in(method), assigned)
+    uses = Uses(inputs, bound_in(layer, method), assigned)
     line.body[0].visit(uses)
     if uses.problem:
         raise CannotFix(f"the weight cannot move to build(): {uses.problem}")
